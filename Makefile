@@ -1,0 +1,46 @@
+# Madoguchi.  `make run` and `make test` are the two commands of the README.
+SHELL := /bin/bash
+# The first Python >= 3.12 on this machine (Django 6.1 refuses older ones).
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.12.1/bin/python python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint format messages bench clean
+
+run: $(VENV)/.installed static/vendor/.built ## portal + worker + beat with demo data
+	$(PY) scripts/madoguchi.py run
+
+test: $(VENV)/.installed static/vendor/.built ## lint, migrations, translations, the whole pytest suite
+	$(PY) scripts/madoguchi.py test
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
+
+messages: $(VENV)/.installed ## refresh the .po catalogues after changing strings
+	$(PY) manage.py makemessages -l ja -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor
+
+bench: $(VENV)/.installed
+	$(PY) manage.py bench_cases
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6.1)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/.built: node_modules/.installed scripts/vendor-assets.mjs
+	npm run --silent vendor
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts

@@ -1,0 +1,3 @@
+from .reference import Language, Organisation, ResidenceStatus, Topic
+
+__all__ = ["Language", "Organisation", "ResidenceStatus", "Topic"]

@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.roles import Capability
+from municipalities.visibility import user_can
+
+
+def _nav(user) -> list[dict]:
+    """The main navigation.  Later features add their entries here; an entry
+    shows only to people holding its capability."""
+    entries = [
+        {"label": _("Home"), "url": reverse("home"), "name": "home", "cap": None},
+        {"label": _("Desks"), "url": reverse("desk_list"), "name": "desk_list", "cap": Capability.VIEW_DESKS},
+    ]
+    return [e for e in entries if e["cap"] is None or user_can(user, e["cap"])]
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    match = getattr(request, "resolver_match", None)
+    return {"nav": _nav(user), "current_url_name": match.url_name if match else ""}

@@ -1,0 +1,90 @@
+"""Synthetic demo staff for every role (never real people)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from municipalities.models import Consortium, Desk, Membership, Municipality
+from municipalities.roles import Role
+
+
+class Command(BaseCommand):
+    help = "Create synthetic demo staff for every role (idempotent). Demo only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=settings.DEMO_PASSWORD_DEFAULT, help="password for every demo user")
+        parser.add_argument("--consortium", default=None, help="consortium code (default: the first)")
+
+    def handle(self, *args, **options):
+        call_command("load_reference", verbosity=0)
+        password = options["password"]
+        consortium = (
+            Consortium.objects.get(code=options["consortium"]) if options["consortium"] else Consortium.objects.first()
+        )
+        with transaction.atomic():
+            created = seed_staff(consortium=consortium, password=password)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo staff ready ({created} new). Password for every demo user: {password}")
+        )
+        hub = consortium.hub_municipality
+        self.stdout.write(f"  admin, coordinator-{hub.code}, staff-{hub.code}, clerk-<code>, stats-<code>")
+
+
+def _user(username: str, *, password: str, display_name: str, email: str, superuser: bool = False):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"display_name": display_name, "email": email, "is_staff": superuser, "is_superuser": superuser},
+    )
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def _member(user, municipality: Municipality, role: str, desk: Desk | None) -> None:
+    Membership.objects.get_or_create(user=user, municipality=municipality, role=role, defaults={"desk": desk})
+
+
+def seed_staff(*, consortium: Consortium, password: str) -> int:
+    hub = consortium.hub_municipality
+    hub_desk = Desk.objects.filter(municipality=hub, is_hub=True).first()
+    created_count = 0
+    domain = "example.invalid"
+
+    admin, created = _user(
+        "admin", password=password, display_name="管理者（デモ）", email=f"admin@{domain}", superuser=True
+    )
+    created_count += created
+    _member(admin, hub, Role.ADMINISTRATOR, None)
+
+    for username, role, label in (
+        (f"coordinator-{hub.code}", Role.COORDINATOR, "統括（デモ）"),
+        (f"staff-{hub.code}", Role.COUNTER_STAFF, "相談員（デモ）"),
+    ):
+        user, created = _user(username, password=password, display_name=label, email=f"{username}@{domain}")
+        created_count += created
+        _member(user, hub, role, hub_desk)
+
+    for municipality in consortium.municipalities.order_by("code"):
+        desk = municipality.desks.order_by("code").first()
+        if municipality.pk != hub.pk:
+            user, created = _user(
+                f"clerk-{municipality.code}",
+                password=password,
+                display_name=f"{municipality.name_ja} 担当（デモ）",
+                email=f"clerk-{municipality.code}@{domain}",
+            )
+            created_count += created
+            _member(user, municipality, Role.PARTNER_CLERK, desk)
+        user, created = _user(
+            f"stats-{municipality.code}",
+            password=password,
+            display_name=f"{municipality.name_ja} 統計（デモ）",
+            email=f"stats-{municipality.code}@{domain}",
+        )
+        created_count += created
+        _member(user, municipality, Role.STATISTICS_VIEWER, None)
+    return created_count

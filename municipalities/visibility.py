@@ -1,0 +1,150 @@
+"""The visibility rule of DESIGN §2 — the one place it is written.
+
+Every list, detail, search, report, export, task and API asks this module
+which desks (and so which cases, consultations, bookings…) a user may see:
+
+* hub roles (a membership with the capability at the consortium's hub
+  municipality) see every desk of that consortium;
+* the same roles at any other municipality see that municipality's desks
+  (partner clerks: their own counters; forwarded cases are added by the
+  forwarding feature through `extra` below, never by a second copy of this);
+* statistics viewers hold no case capability, so they see no desk here and
+  get aggregates through `statistics_municipality_ids`;
+* anyone else sees nothing (views answer 404, never 403).
+
+The desk ids are computed once per user object and capability (a
+consortium has tens of desks), so querysets filter with `desk_id IN (…)`
+on indexes that lead with the desk — cheap at national scale.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .roles import Capability
+
+_CACHE_ATTR = "_madoguchi_visibility_cache"
+
+
+def _cache(user) -> dict:
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def clear_visibility_cache(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _memberships_with(user, capability: str):
+    from .models import Membership
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    memberships = _cache(user).get("memberships")
+    if memberships is None:
+        memberships = list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("municipality__consortium", "desk")
+            .order_by("municipality__code", "role")
+        )
+        _cache(user)["memberships"] = memberships
+    return [m for m in memberships if m.has(capability)]
+
+
+def _scope(memberships) -> tuple[set[int], set[int]]:
+    """(consortia seen whole from a hub membership, municipalities seen alone)."""
+    consortium_ids = {
+        m.municipality.consortium_id
+        for m in memberships
+        if m.municipality.consortium_id and m.municipality.consortium.hub_municipality_id == m.municipality_id
+    }
+    return consortium_ids, {m.municipality_id for m in memberships}
+
+
+def user_memberships(user) -> list:
+    """Active memberships of a user (any role), cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    _memberships_with(user, Capability.VIEW_DESKS)  # fills the cache
+    return list(_cache(user).get("memberships", []))
+
+
+def visible_desk_ids(user, capability: str = Capability.VIEW_CASES) -> frozenset[int]:
+    """Ids of the desks whose objects `user` may see with `capability`."""
+    from .models import Desk
+
+    key = ("desks", str(capability))
+    cache = _cache(user) if getattr(user, "is_authenticated", False) else {}
+    if key in cache:
+        return cache[key]
+    memberships = _memberships_with(user, capability)
+    consortium_ids, municipality_ids = _scope(memberships)
+    if not memberships:
+        ids: frozenset[int] = frozenset()
+    else:
+        ids = frozenset(
+            Desk.objects.filter(
+                Q(municipality__consortium_id__in=consortium_ids) | Q(municipality_id__in=municipality_ids)
+            ).values_list("pk", flat=True)
+        )
+    if getattr(user, "is_authenticated", False):
+        cache[key] = ids
+    return ids
+
+
+def visible_desks_q(
+    user, *, capability: str = Capability.VIEW_CASES, desk_field: str = "pk", extra: Q | None = None
+) -> Q:
+    """A Q object for any model that belongs to a desk.
+
+    `desk_field` names the desk column on the queried model ("pk" for Desk
+    itself, "handling_desk_id" for cases, "case__handling_desk_id" for
+    consultations…).  `extra` widens the scope for a feature that grants
+    access on its own terms (e.g. a case forwarded to the user's desk); it is
+    OR-ed here so that the rule still lives in one function.
+    """
+    ids = visible_desk_ids(user, capability)
+    q = Q(**{f"{desk_field}__in": sorted(ids)}) if ids else Q(pk__in=[])
+    if extra is not None and ids:
+        q |= extra
+    return q
+
+
+def user_can(user, capability: str, *, municipality=None, desk=None) -> bool:
+    """Does `user` hold `capability` — anywhere, for a municipality, or for a desk?"""
+    memberships = _memberships_with(user, capability)
+    if not memberships:
+        return False
+    if desk is not None:
+        return desk.pk in visible_desk_ids(user, capability)
+    if municipality is not None:
+        return municipality.pk in statistics_municipality_ids(user, capability)
+    return True
+
+
+def statistics_municipality_ids(user, capability: str = Capability.VIEW_STATISTICS) -> frozenset[int]:
+    """Municipalities whose aggregates `user` may see: the whole consortium
+    from a hub membership, otherwise the membership's own municipality."""
+    from .models import Municipality
+
+    key = ("municipalities", str(capability))
+    cache = _cache(user) if getattr(user, "is_authenticated", False) else {}
+    if key in cache:
+        return cache[key]
+    memberships = _memberships_with(user, capability)
+    consortium_ids, municipality_ids = _scope(memberships)
+    ids: frozenset[int] = frozenset()
+    if memberships:
+        ids = frozenset(
+            Municipality.objects.filter(Q(consortium_id__in=consortium_ids) | Q(pk__in=municipality_ids)).values_list(
+                "pk", flat=True
+            )
+        )
+    if getattr(user, "is_authenticated", False):
+        cache[key] = ids
+    return ids
