@@ -1,3 +1,38 @@
+from .cases import (
+    Action,
+    AgeBand,
+    Case,
+    CaseCounter,
+    CaseOutcome,
+    CaseStatus,
+    Channel,
+    Client,
+    ClientType,
+    Consultation,
+    ConsultationTopic,
+    FollowUp,
+    Gender,
+    InterpretationMode,
+)
 from .reference import Language, Organisation, ResidenceStatus, Topic
 
-__all__ = ["Language", "Organisation", "ResidenceStatus", "Topic"]
+__all__ = [
+    "Action",
+    "AgeBand",
+    "Case",
+    "CaseCounter",
+    "CaseOutcome",
+    "CaseStatus",
+    "Channel",
+    "Client",
+    "ClientType",
+    "Consultation",
+    "ConsultationTopic",
+    "FollowUp",
+    "Gender",
+    "InterpretationMode",
+    "Language",
+    "Organisation",
+    "ResidenceStatus",
+    "Topic",
+]
