@@ -48,6 +48,12 @@ def _require(user, capability: str, desk: Desk) -> None:
         raise PermissionDenied
 
 
+def _require_client_visible(user, client: Client | None) -> None:
+    """A posted client id must be one the user may see (forms can be forged)."""
+    if client is not None and not Client.objects.visible_to(user).filter(pk=client.pk).exists():
+        raise PermissionDenied
+
+
 # --- reference numbers -------------------------------------------------------
 def case_next_reference(*, desk: Desk, when: datetime | date | None = None) -> str:
     """KRS-2026-00042: per desk and fiscal year, gap-free under concurrency
@@ -108,6 +114,7 @@ def consultation_log(
     _require(by, Capability.LOG_CONSULTATIONS, desk)
     if case is not None:
         _require(by, Capability.LOG_CONSULTATIONS, case.handling_desk)
+    _require_client_visible(by, client)
     if not topics:
         raise ValidationError(_("Choose at least one topic."))
     if outcome and outcome not in CaseOutcome.values:
@@ -259,6 +266,7 @@ def case_close(*, case: Case, by, outcome: str, expected_version: int, request=N
 def case_promote(*, case: Case, by, client: Client, request=None) -> Case:
     """A quick contact becomes a full case with a client."""
     _require(by, Capability.LOG_CONSULTATIONS, case.handling_desk)
+    _require_client_visible(by, client)
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(
             client=client, is_quick_contact=False, version=F("version") + 1, last_activity_at=timezone.now()

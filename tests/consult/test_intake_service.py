@@ -72,3 +72,12 @@ def test_name_search_rules(hub_staff, hub_desk, stored, query):
     services.client_create(by=hub_staff, desk=hub_desk, data={"name": "佐藤 花子", "name_latin": "Sato Hanako"})
     found = list(Client.objects.visible_to(hub_staff).search(query))
     assert found == [client]
+
+
+def test_client_of_another_municipality_cannot_be_attached(hub_staff, ibara_clerk, hub_desk, ibara):
+    from django.core.exceptions import PermissionDenied
+
+    hub_client = services.client_create(by=hub_staff, desk=hub_desk, data={"name": "山田 花子"})
+    with pytest.raises(PermissionDenied):
+        _log(ibara_clerk, ibara.desks.get(), client=hub_client)
+    assert Case.objects.count() == 0
