@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,27 +101,38 @@ def consultation_log(
     follow_up: FollowUpRequest | None = None,
     sensitive_notes: str = "",
     quick: bool = False,
+    new_client: dict | None = None,
     request=None,
 ) -> Consultation:
     """Log one contact: into `case` (再相談) or a new case.
 
+    `new_client` (fields of CLIENT_FIELDS) registers the person at `desk` in
+    the same transaction, so the client exists only if the consultation does.
+
     Idempotent on `intake_token` (a hidden field of the intake form): a
     double click or a resubmitted form returns the consultation already
-    saved instead of creating a second case."""
+    saved instead of creating a second case (or a second client)."""
     existing = Consultation.objects.filter(intake_token=intake_token).select_related("case").first()
     if existing is not None:
         return existing
     _require(by, Capability.LOG_CONSULTATIONS, desk)
     if case is not None:
         _require(by, Capability.LOG_CONSULTATIONS, case.handling_desk)
+    if new_client is not None and (client is not None or case is not None):
+        raise ValueError("new_client is for a new case without a client")
     _require_client_visible(by, client)
     if not topics:
         raise ValidationError(_("Choose at least one topic."))
     if outcome and outcome not in CaseOutcome.values:
         raise ValidationError(_("Unknown outcome."))
+    new_client_obj = _client_build(desk=desk, data=new_client) if new_client is not None else None
     occurred_at = occurred_at or timezone.now()
     try:
         with transaction.atomic():
+            if new_client_obj is not None:
+                new_client_obj.save()
+                audit_log(actor=by, action="create", obj=new_client_obj, desk=desk, request=request)
+                client = new_client_obj
             created_case = case is None
             if created_case:
                 case = Case.objects.create(
@@ -347,10 +358,27 @@ CLIENT_FIELDS = (
 )
 
 
+_CLIENT_RELATED_FIELDS = ("preferred_language", "residence_status", "residence_municipality")
+
+
+def _client_build(*, desk: Desk, data: dict) -> Client:
+    """A validated, unsaved client registered at `desk`.
+
+    Related objects handed over as loaded instances are not looked up again,
+    and the birth-year check constraint is tested here in Python rather than
+    by one query per constraint: the intake POST has a budget of 15 queries.
+    The database enforces both anyway."""
+    client = Client(registered_desk=desk, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
+    loaded = [name for name in _CLIENT_RELATED_FIELDS if isinstance(data.get(name), Model) and data[name].pk]
+    client.full_clean(exclude=["registered_desk", *loaded], validate_constraints=False)
+    if client.birth_year is not None and not 1900 <= client.birth_year <= 2100:
+        raise ValidationError({"birth_year": _("Enter a year between 1900 and 2100.")})
+    return client
+
+
 def client_create(*, by, desk: Desk, data: dict, request=None) -> Client:
     _require(by, Capability.LOG_CONSULTATIONS, desk)
-    client = Client(registered_desk=desk, **{k: v for k, v in data.items() if k in CLIENT_FIELDS})
-    client.full_clean(exclude=["registered_desk"])
+    client = _client_build(desk=desk, data=data)
     with transaction.atomic():
         client.save()
         audit_log(actor=by, action="create", obj=client, desk=desk, request=request)
@@ -423,3 +451,67 @@ def client_find_matches(
         scored.append((client, score))
     scored.sort(key=lambda pair: (-pair[1], pair[0].pk))
     return scored[:limit]
+
+
+# --- the case page: views and links (再相談) ------------------------------------
+VIEW_AUDIT_THROTTLE = timedelta(minutes=5)
+
+
+def case_record_view(*, case: Case, by, request=None, throttle: timedelta = VIEW_AUDIT_THROTTLE):
+    """Record that `by` opened the case page (DESIGN §8: who viewed personal data).
+
+    Throttled: a reload by the same person within `throttle` of their last
+    recorded view adds nothing, so the trail shows visits, not refreshes.
+    The check reads the trail itself (index audit_case_at_idx), not a cache,
+    so it holds across processes.  Returns the new event, or None."""
+    from core.models import AuditEvent
+
+    if not getattr(by, "is_authenticated", False):
+        return None
+    recent = AuditEvent.objects.filter(
+        case=case, actor=by, action=AuditEvent.Action.VIEW, at__gte=timezone.now() - throttle
+    )
+    if recent.exists():
+        return None
+    return audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk, request=request)
+
+
+def case_link_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
+    """Link `earlier` to `case` as an earlier matter of the same person (再相談)."""
+    _require(by, Capability.VIEW_CASES, case.handling_desk)
+    _require(by, Capability.VIEW_CASES, earlier.handling_desk)
+    if earlier.pk == case.pk:
+        raise ValidationError(_("A case cannot be linked to itself."))
+    if earlier.opened_at > case.opened_at:
+        raise ValidationError(_("Only a case opened before this one can be linked as an earlier case."))
+    if case.earlier_cases.filter(pk=earlier.pk).exists():
+        raise ValidationError(_("These cases are already linked."))
+    with transaction.atomic():
+        case.earlier_cases.add(earlier)
+        Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+        audit_log(
+            actor=by,
+            action="update",
+            obj=case,
+            case=case,
+            desk=case.handling_desk,
+            changes={"earlier_cases": [None, earlier.reference]},
+            request=request,
+        )
+    return case
+
+
+def case_unlink_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
+    _require(by, Capability.VIEW_CASES, case.handling_desk)
+    with transaction.atomic():
+        case.earlier_cases.remove(earlier)
+        audit_log(
+            actor=by,
+            action="update",
+            obj=case,
+            case=case,
+            desk=case.handling_desk,
+            changes={"earlier_cases": [earlier.reference, None]},
+            request=request,
+        )
+    return case
