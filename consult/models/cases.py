@@ -237,6 +237,11 @@ class Case(models.Model):
             # for one desk or the whole consortium.
             models.Index(fields=["handling_desk", "-last_activity_at", "-id"], name="case_desk_activity_idx"),
             models.Index(fields=["-last_activity_at", "-id"], name="case_activity_idx"),
+            # Case list sorted by opening date, and its keyset condition.
+            models.Index(fields=["-opened_at", "-id"], name="case_opened_idx"),
+            # Reference search "KRS-2026-000…": LIKE 'prefix%' needs pattern ops
+            # (the unique index follows the database collation).
+            models.Index(fields=["reference"], opclasses=["varchar_pattern_ops"], name="case_reference_prefix_idx"),
             models.Index(fields=["client"], name="case_client_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
         ]
