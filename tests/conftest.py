@@ -82,3 +82,83 @@ def ibara_stats(ibara):
 @pytest.fixture
 def outsider(db):
     return UserFactory(username="t-nobody")
+
+
+# --- Added for the foundation's domain tests --------------------------------
+
+
+@pytest.fixture
+def fast_password_hasher(settings):
+    """The production hasher costs ~0.3 s a password; tests that create many
+    users (seed_demo: 22) opt into a fast one.  Hashing itself is Django's."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def hub_stats(kurashiki):
+    return _member(kurashiki, "statistics_viewer", username="t-stats-hub")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="t-superuser", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def second_consortium(reference_data):
+    """Another consortium with a hub and one partner, each with a desk, and a
+    counter-staff member at its hub: the first consortium must never see it."""
+    from tests.factories import ConsortiumFactory, DeskFactory, MunicipalityFactory
+
+    consortium = ConsortiumFactory(code="test-second-area", name_ja="第二テスト圏", name_en="Second Test Area")
+    hub = MunicipalityFactory(consortium=consortium, name_ja="第二中核市", name_en="Second Hub City")
+    partner = MunicipalityFactory(consortium=consortium, kind="town", name_ja="第二町", name_en="Second Town")
+    consortium.hub_municipality = hub
+    consortium.save(update_fields=["hub_municipality"])
+    DeskFactory(municipality=hub, is_hub=True)
+    DeskFactory(municipality=partner)
+    staff = _member(hub, "counter_staff", username="t-staff-second")
+    return {"consortium": consortium, "hub": hub, "partner": partner, "staff": staff}
+
+
+def _clear_allauth_rate_limits() -> None:
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match="*allauth:rl:*"))
+        if keys:
+            client.delete(*keys)
+    elif isinstance(cache, DatabaseCache):
+        # Without REDIS_URL the cache is a table that `make run` creates;
+        # the test database needs it too.  Rows vanish with the test's
+        # transaction, so nothing is left to clear.
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def rate_limits_cleared(db):
+    """allauth counts sign-in attempts in the cache, which outlives a test
+    (Redis): start every test that signs in through a form from zero."""
+    _clear_allauth_rate_limits()
+    yield
+    _clear_allauth_rate_limits()
+
+
+@pytest.fixture
+def redis_cache():
+    """The real Redis cache of settings (REDIS_URL), or skip/fail."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        skip_or_fail("REDIS_URL is not set: the rate-limit test needs the real Redis cache")
+    try:
+        cache._cache.get_client(write=True).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means Redis is unusable
+        skip_or_fail(f"Redis at REDIS_URL is not reachable: {type(exc).__name__}")
+    return cache

@@ -29,3 +29,49 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = "counter_staff"
+
+
+# --- Tenancy (municipalities/) ------------------------------------------------
+# Synthetic municipalities use the prefix 90…: no prefecture has that code,
+# so a test row can never be mistaken for a real one, yet every code carries
+# a valid check digit.
+
+
+def municipality_code(first_five: str) -> str:
+    from municipalities.validators import local_government_check_digit
+
+    return f"{first_five}{local_government_check_digit(first_five)}"
+
+
+class ConsortiumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Consortium"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"test-consortium-{n}")
+    name_ja = factory.Sequence(lambda n: f"テスト連携圏{n}")
+    name_en = factory.Sequence(lambda n: f"Test Consortium {n}")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Municipality"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: municipality_code(f"{90000 + n:05d}"))
+    name_ja = factory.Sequence(lambda n: f"テスト市{n}")
+    name_en = factory.Sequence(lambda n: f"Test City {n}")
+    reading = "てすとし"
+    kind = "city"
+    consortium = factory.SubFactory(ConsortiumFactory)
+
+
+class DeskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "municipalities.Desk"
+        django_get_or_create = ("code",)
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    name_ja = factory.LazyAttribute(lambda o: f"{o.municipality.name_ja} 相談窓口")
+    name_en = factory.LazyAttribute(lambda o: f"{o.municipality.name_en} desk")
