@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +165,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.municipality} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.desk_id and self.municipality_id and self.desk.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"desk": _("The usual desk must be one of this municipality's desks.")}, code="desk_elsewhere"
+            )
 
     @property
     def capabilities(self) -> frozenset[str]:
