@@ -110,7 +110,10 @@ def visible_desks_q(
     """
     ids = visible_desk_ids(user, capability)
     q = Q(**{f"{desk_field}__in": sorted(ids)}) if ids else Q(pk__in=[])
-    if extra is not None and ids:
+    # `extra` is for holders of the capability only — but also for those
+    # whose municipality has no desk yet (a new partner still receives
+    # forwarded cases), so the test is the membership, not the desk ids.
+    if extra is not None and _memberships_with(user, capability):
         q |= extra
     return q
 
