@@ -2,8 +2,12 @@
 
 Idempotent: rows are matched on their natural key (code) and updated in
 place, so running it twice changes nothing.  Rows edited in the admin are
-overwritten only in the columns the files carry; rows the files do not know
-(added by an administrator) are left alone.
+overwritten only in the columns the files carry *and fill*: an empty cell
+(a phone number or address the project does not know) never wipes what an
+administrator entered, and the display order is set only when a row is
+created (administrators reorder in the admin).  Rows the files do not know
+(added by an administrator) are left alone.  `make run` and `seed_demo`
+reload on every start, so anything else would silently undo admin work.
 """
 
 from __future__ import annotations
@@ -53,13 +57,26 @@ class LoadReport:
         return any(self.created.values()) or any(self.updated.values())
 
 
-def _upsert(report: LoadReport, model, lookup: dict, values: dict):
-    """update_or_create that only writes (and reports) when a value differs."""
+def _upsert(
+    report: LoadReport,
+    model,
+    lookup: dict,
+    values: dict,
+    *,
+    optional: tuple[str, ...] = (),
+    on_create: dict | None = None,
+):
+    """update_or_create that only writes (and reports) when a value differs.
+
+    `optional` names columns whose empty cell means "not known", not "clear
+    it"; `on_create` holds values set only on a new row.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model.objects.create(**lookup, **values, **(on_create or {}))
         report.count(model._meta.model_name, created=True, changed=True)
         return obj
+    values = {name: value for name, value in values.items() if not (name in optional and value in ("", None))}
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
@@ -120,6 +137,7 @@ def load_reference_data() -> LoadReport:
                 "address_ja": row["address_ja"],
                 "address_en": row["address_en"],
             },
+            optional=("address_ja", "address_en"),
         )
 
     for order, row in enumerate(_rows("consult", "languages.csv"), start=1):
@@ -134,8 +152,8 @@ def load_reference_data() -> LoadReport:
                 "direction": row["direction"],
                 "isa_core_2019": _bool(row["isa_core_2019"]),
                 "isa_interpretation_service_2023": _bool(row["isa_interpretation_service_2023"]),
-                "sort_order": order * 10,
             },
+            on_create={"sort_order": order * 10},
         )
 
     topics = {}
@@ -148,8 +166,8 @@ def load_reference_data() -> LoadReport:
                 "parent": topics[row["parent"]] if row["parent"] else None,
                 "name_ja": row["name_ja"],
                 "name_en": row["name_en"],
-                "sort_order": order * 10,
             },
+            on_create={"sort_order": order * 10},
         )
 
     for order, row in enumerate(_rows("consult", "residence_statuses.csv"), start=1):
@@ -163,8 +181,8 @@ def load_reference_data() -> LoadReport:
                 "group": row["group"],
                 "valid_from": _date(row["valid_from"]),
                 "valid_to": _date(row["valid_to"]),
-                "sort_order": order * 10,
             },
+            on_create={"sort_order": order * 10},
         )
 
     for row in _rows("consult", "organisations.csv"):
@@ -179,5 +197,6 @@ def load_reference_data() -> LoadReport:
                 "phone": row["phone"],
                 "municipality": municipalities.get(row["municipality_code"]),
             },
+            optional=("phone", "municipality"),
         )
     return report
