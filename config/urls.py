@@ -1,15 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from core import views as core_views
 
 
 @login_not_required
 def admin_login(request, extra_context=None):
-    """/admin/login goes through allauth's sign-in, so its rate limits apply."""
+    """/admin/login goes through allauth's sign-in, so its rate limits apply.
+
+    A signed-in person who may not use the admin gets 403 here: sending them
+    to the sign-in page would bounce them straight back (allauth redirects a
+    signed-in user to `next`, the admin to its login) in an endless loop.
+    """
+    if request.user.is_authenticated:
+        if not admin.site.has_permission(request):
+            raise PermissionDenied
+        next_url = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(next_url)
+        return redirect("admin:index")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
@@ -23,4 +38,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
+    path("", include("consult.urls")),
 ]
