@@ -6,7 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from municipalities.visibility import user_memberships
+from municipalities.roles import Capability
+from municipalities.visibility import user_memberships, visible_desk_ids
 
 from .health import CHECKS
 
@@ -14,7 +15,10 @@ from .health import CHECKS
 @require_GET
 def home(request):
     memberships = user_memberships(request.user)
-    desks = sorted({m.desk for m in memberships if m.desk_id}, key=lambda d: d.code)
+    # Only desks the person may open: a statistics viewer's membership may
+    # name a desk, but its page would answer 404.
+    openable = visible_desk_ids(request.user, Capability.VIEW_DESKS)
+    desks = sorted({m.desk for m in memberships if m.desk_id in openable}, key=lambda d: d.code)
     return render(request, "core/home.html", {"memberships": memberships, "desks": desks})
 
 
