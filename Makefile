@@ -1,7 +1,7 @@
 # Madoguchi.  `make run` and `make test` are the two commands of the README.
 SHELL := /bin/bash
 # The first Python >= 3.12 on this machine (Django 6.1 refuses older ones).
-PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.12.1/bin/python python3; do \
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python) python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 VENV := .venv
@@ -22,7 +22,8 @@ format: $(VENV)/.installed
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
 
 messages: $(VENV)/.installed ## refresh the .po catalogues after changing strings
-	$(PY) manage.py makemessages -l ja -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja -l en --ignore=.venv --ignore=node_modules \
+		--ignore=static/vendor --ignore=data --ignore=tests
 
 bench: $(VENV)/.installed
 	$(PY) manage.py bench_cases

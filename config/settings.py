@@ -189,7 +189,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files: everything served by the app (closed network, no CDN) ---
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here (the Docker image: at build time).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
@@ -253,12 +254,14 @@ if REDIS_URL:
 else:
     # No broker server (the one-command embedded run): kombu's filesystem
     # transport in the data folder.  Due times live in PostgreSQL anyway.
+    # config/celery.py creates the folders.
     _broker_dir = DATA_DIR / "broker"
-    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost//")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -271,9 +274,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Several installations may share one Redis: each then names its own queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # The periodic schedule lives in code (config/celery.py); due times live in
-# tables.  A beat older than this makes /healthz fail.
+# tables.  Beat's heartbeat runs every HEARTBEAT_INTERVAL_SECONDS; one older
+# than HEALTHZ_BEAT_MAX_AGE_SECONDS makes /healthz fail.
+HEARTBEAT_INTERVAL_SECONDS = float(os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "60"))
 HEALTHZ_BEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_BEAT_MAX_AGE_SECONDS", "180"))
 
 # --- Office hours for notifications (DESIGN §6) ----------------------------

@@ -1,8 +1,21 @@
-from celery import shared_task
+from celery import Task, shared_task
+from django.db import transaction
 
 from .services import heartbeat_record
 
 
+def enqueue(task: Task, *args, **kwargs) -> None:
+    """Send `task` to the broker once the current transaction commits, and
+    never if it rolls back (DESIGN §6).  Outside a transaction it is sent at
+    once.  Pass ids, not objects: the worker loads fresh rows itself.
+
+        enqueue(send_followup_reminder, followup.pk)
+    """
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+
+
 @shared_task(ignore_result=True)
-def beat_heartbeat() -> None:
-    heartbeat_record(name="beat")
+def beat_heartbeat(name: str = "beat") -> None:
+    """Scheduled by beat (config/celery.py); run by a worker.  A fresh row
+    proves that beat, the broker, a worker and the database all work."""
+    heartbeat_record(name=name)

