@@ -345,8 +345,12 @@ def main() -> int:
     run.add_argument("--cases", type=int, default=int(os.environ.get("DEMO_CASES", "0")))
     test = sub.add_parser("test")
     test.add_argument("--pytest-only", action="store_true")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
+    test.add_argument("pytest_args", nargs="*", help="passed to pytest, as are options it does not know")
+    args, unknown = parser.parse_known_args()
+    if args.command == "test":
+        args.pytest_args = [*unknown, *args.pytest_args]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return cmd_run(args) if args.command == "run" else cmd_test(args)
 
 

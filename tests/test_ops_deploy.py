@@ -154,7 +154,7 @@ def _get(port: int, path: str, **headers: str) -> http.client.HTTPResponse:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db  # creates the test database; gunicorn connects to it
+@pytest.mark.django_db(transaction=True)  # gunicorn and the checks see committed rows
 def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
     if not (ROOT / "static" / "vendor" / "htmx" / "htmx.min.js").exists():
         skip_or_fail("static/vendor is not built (make runs npm ci && npm run vendor)")
@@ -213,6 +213,20 @@ def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
         assert "max-age=315360000" in asset.getheader("Cache-Control")
         # A host that is not in ALLOWED_HOSTS is refused.
         assert _get(port, "/healthz", Host="evil.invalid").status == 400
+
+        # The containers' own health checks (docker-compose.yml).
+        check = [sys.executable, "scripts/healthcheck.py"]
+        web = subprocess.run([*check, "web"], cwd=ROOT, env={**env, "PORT": str(port)}, timeout=30)
+        assert web.returncode == 0
+        closed = subprocess.run([*check, "web"], cwd=ROOT, env={**env, "PORT": str(_free_port())}, timeout=30)
+        assert closed.returncode == 1
+        beat = subprocess.run([*check, "beat"], cwd=ROOT, env=env, capture_output=True, timeout=60)
+        assert beat.returncode == 1, beat.stderr  # no heartbeat yet
+        from core.services import heartbeat_record
+
+        heartbeat_record(name="beat")
+        beat = subprocess.run([*check, "beat"], cwd=ROOT, env=env, capture_output=True, timeout=60)
+        assert beat.returncode == 0, beat.stderr
     finally:
         server.terminate()
         try:
