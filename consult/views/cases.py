@@ -1,1 +1,338 @@
-urlpatterns = []
+"""The case list (/cases/), the case page (/cases/<id>/) and what is done on it:
+edit with lost-update protection, close with an outcome, reopen, follow-ups,
+links to earlier cases (再相談).
+
+Thin views (CONVENTIONS): fetch through the user's scope (consult/access.py),
+bind a form, call one service, redirect.  Every state change is POST only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consult import selectors, services
+from consult.access import get_case_for_user, get_follow_up_for_user
+from consult.forms_cases import (
+    CaseCloseForm,
+    CaseEditForm,
+    CaseListFilterForm,
+    CaseReopenForm,
+    EarlierCaseForm,
+    FollowUpForm,
+    FollowUpStatusForm,
+)
+from consult.models import Case, CaseOutcome, CaseStatus
+from consult.services import EditConflict
+from municipalities.roles import Capability
+from municipalities.visibility import user_can
+
+
+def _require_case_worker(user) -> None:
+    """Statistics viewers, administrators and people without a membership
+    see no case at all: 404, as for any object outside one's scope."""
+    if not user_can(user, Capability.VIEW_CASES):
+        raise Http404
+
+
+def _optional_url(name: str, *args) -> str:
+    """A URL of another screen that may not exist yet in this deployment."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# --- the list ----------------------------------------------------------------
+def _page_url(request, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = cursor
+    return f"{reverse('case_list')}?{params.urlencode()}"
+
+
+@require_GET
+def case_list(request):
+    user = request.user
+    _require_case_worker(user)
+    form = CaseListFilterForm(request.GET or None, user=user)
+    filters_valid = form.is_valid() if form.is_bound else True
+    filters, per_page = form.filters(), form.page_size()
+    cursor_problem = False
+    try:
+        page = selectors.case_list(
+            user=user, filters=filters, cursor=request.GET.get("cursor") or None, per_page=per_page
+        )
+    except selectors.InvalidCursor:
+        cursor_problem = True
+        page = selectors.case_list(user=user, filters=filters, cursor=None, per_page=per_page)
+    first_page_params = request.GET.copy()
+    first_page_params.pop("cursor", None)
+    return render(
+        request,
+        "consult/case_list.html",
+        {
+            "form": form,
+            "filters_valid": filters_valid,
+            "is_filtered": form.is_bound and form.is_filtered(),
+            "cursor_problem": cursor_problem,
+            "page": page,
+            "next_url": _page_url(request, page.next_cursor),
+            "prev_url": _page_url(request, page.prev_cursor),
+            "first_url": f"{reverse('case_list')}?{first_page_params.urlencode()}",
+            "new_consultation_url": _optional_url("consultation_new"),
+        },
+    )
+
+
+# --- the case page --------------------------------------------------------------
+def _render_case(request, case: Case, *, status: int = 200, **forms):
+    user = request.user
+    desk = case.handling_desk
+    colleagues = list(selectors.colleagues_for_desk(desk))
+    consultations = selectors.case_consultations(case)
+    follow_ups = selectors.case_follow_ups(case)
+    events = selectors.case_change_events(case)
+    earlier, later = selectors.case_links(case, user=user)
+    can_audit = user_can(user, Capability.VIEW_AUDIT_TRAIL, desk=desk)
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(
+            user=user, consultations=consultations, follow_ups=follow_ups, events=events
+        ),
+        "consultations": consultations,
+        "open_follow_ups": [f for f in follow_ups if f.status == f.Status.OPEN],
+        "follow_ups": follow_ups,
+        "earlier_cases": earlier,
+        "later_cases": later,
+        "can_see_sensitive": user_can(user, Capability.VIEW_SENSITIVE_NOTES, desk=desk),
+        "audit_trail": selectors.case_audit_trail(case) if can_audit else None,
+        "follow_up_form": forms.get("follow_up_form")
+        or FollowUpForm(colleagues=colleagues, default_assignee=case.assignee),
+        "close_form": forms.get("close_form") or CaseCloseForm(initial={"version": case.version}),
+        "reopen_form": CaseReopenForm(initial={"version": case.version}),
+        "earlier_form": forms.get("earlier_form") or EarlierCaseForm(),
+        "client_url": _optional_url("client_detail", case.client_id) if case.client_id else "",
+        "promote_url": _optional_url("case_promote", case.pk) if case.is_quick_contact else "",
+        "add_consultation_url": _optional_url("case_consultation_new", case.pk),
+        "is_closed": case.status == CaseStatus.CLOSED,
+    }
+    return render(request, "consult/case_detail.html", context, status=status)
+
+
+@require_GET
+def case_detail(request, pk: int):
+    case = get_case_for_user(request.user, pk)
+    # Who opened a page with personal data (DESIGN §8); a reload within
+    # services.VIEW_AUDIT_THROTTLE adds nothing.
+    services.case_record_view(case=case, by=request.user, request=request)
+    return _render_case(request, case)
+
+
+def _conflict_rows(form: CaseEditForm, current: Case) -> list[tuple[str, str, str]]:
+    """(field label, what this editor typed, what is saved now) for every
+    field where the two differ."""
+    rows = []
+    for name in ("title", "status", "outcome", "assignee", "sensitive_notes"):
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        mine = form.data.get(name, "")
+        saved = getattr(current, f"{name}_id" if name == "assignee" else name)
+        saved = "" if saved is None else str(saved)
+        if (mine or "") == saved:
+            continue
+        choices = dict(field.choices) if hasattr(field, "choices") else {}
+        rows.append(
+            (
+                field.label,
+                str(choices.get(mine, mine)) if mine else "—",
+                str(choices.get(saved, saved)) if saved else "—",
+            )
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk: int):
+    """Edit title, status, outcome, assignee (and sensitive notes for those
+    allowed).  The form carries the version it was loaded at; if somebody
+    saved in between, services.case_update refuses (EditConflict) and this
+    editor sees what is saved now next to what they typed, with their input
+    kept, so they can re-apply it deliberately — nothing is overwritten."""
+    user = request.user
+    case = get_case_for_user(user, pk, write=True)
+    colleagues = list(selectors.colleagues_for_desk(case.handling_desk))
+    conflict_rows = None
+    status = 200
+    if request.method == "POST":
+        form = CaseEditForm(request.POST, case=case, user=user, colleagues=colleagues)
+        if form.is_valid():
+            changes = form.changes()
+            if not changes:
+                messages.info(request, _("Nothing was changed."))
+                return redirect(case)
+            try:
+                services.case_update(
+                    case=case, by=user, expected_version=form.cleaned_data["version"], changes=changes, request=request
+                )
+            except EditConflict as conflict:
+                current = conflict.case
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                form = CaseEditForm(data, case=current, user=user, colleagues=colleagues)
+                form.is_valid()
+                conflict_rows = _conflict_rows(form, current)
+                case = current
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                messages.success(request, _("The case was saved."))
+                return redirect(case)
+        else:
+            status = 400
+    else:
+        form = CaseEditForm(case=case, user=user, colleagues=colleagues)
+    return render(
+        request,
+        "consult/case_edit.html",
+        {"case": case, "form": form, "conflict_rows": conflict_rows},
+        status=status,
+    )
+
+
+@require_POST
+def case_close(request, pk: int):
+    user = request.user
+    case = get_case_for_user(user, pk, write=True)
+    form = CaseCloseForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, close_form=form, status=400)
+    try:
+        services.case_close(
+            case=case,
+            by=user,
+            outcome=form.cleaned_data["outcome"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _("Somebody changed this case while you were looking at it. It was not closed: check it and try again."),
+        )
+    else:
+        messages.success(request, _("The case was closed."))
+    return redirect(case)
+
+
+@require_POST
+def case_reopen(request, pk: int):
+    user = request.user
+    case = get_case_for_user(user, pk, write=True)
+    form = CaseReopenForm(request.POST)
+    if not form.is_valid() or case.status != CaseStatus.CLOSED:
+        messages.error(request, _("This case is not closed."))
+        return redirect(case)
+    try:
+        services.case_update(
+            case=case,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            changes={"status": CaseStatus.IN_PROGRESS, "outcome": CaseOutcome.CONTINUING},
+            request=request,
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _("Somebody changed this case while you were looking at it. It was not reopened: check it and try again."),
+        )
+    else:
+        messages.success(request, _("The case was reopened."))
+    return redirect(case)
+
+
+@require_POST
+def case_follow_up_add(request, pk: int):
+    user = request.user
+    case = get_case_for_user(user, pk, write=True)
+    colleagues = list(selectors.colleagues_for_desk(case.handling_desk))
+    form = FollowUpForm(request.POST, colleagues=colleagues)
+    if not form.is_valid():
+        return _render_case(request, case, follow_up_form=form, status=400)
+    services.follow_up_create(
+        case=case,
+        by=user,
+        due_date=form.cleaned_data["due_date"],
+        note=form.cleaned_data["note"],
+        assignee=form.cleaned_data.get("assignee"),
+        request=request,
+    )
+    messages.success(request, _("The follow-up was added."))
+    return redirect(f"{case.get_absolute_url()}#follow-ups")
+
+
+@require_POST
+def follow_up_status(request, pk: int):
+    user = request.user
+    follow_up = get_follow_up_for_user(user, pk, write=True)
+    form = FollowUpStatusForm(request.POST)
+    if form.is_valid():
+        services.follow_up_set_status(follow_up=follow_up, by=user, status=form.cleaned_data["status"], request=request)
+        messages.success(request, _("The follow-up was updated."))
+    else:
+        messages.error(request, _("Unknown follow-up status."))
+    return redirect(f"{follow_up.case.get_absolute_url()}#follow-ups")
+
+
+@require_POST
+def case_link_earlier(request, pk: int):
+    user = request.user
+    case = get_case_for_user(user, pk, write=True)
+    form = EarlierCaseForm(request.POST)
+    if form.is_valid():
+        reference = selectors.reference_query(form.cleaned_data["reference"]) or ""
+        # Same answer for "no such case" and "a case you cannot see".
+        earlier = Case.objects.visible_to(user).filter(reference=reference).first()
+        if earlier is None:
+            form.add_error("reference", _("No case with this reference number is visible to you."))
+        else:
+            try:
+                services.case_link_earlier(case=case, earlier=earlier, by=user, request=request)
+            except ValidationError as error:
+                form.add_error("reference", error)
+    if not form.is_valid():
+        return _render_case(request, case, earlier_form=form, status=400)
+    messages.success(request, _("The earlier case was linked."))
+    return redirect(case)
+
+
+@require_POST
+def case_unlink_earlier(request, pk: int, earlier_pk: int):
+    user = request.user
+    case = get_case_for_user(user, pk, write=True)
+    earlier = get_case_for_user(user, earlier_pk)
+    services.case_unlink_earlier(case=case, earlier=earlier, by=user, request=request)
+    messages.success(request, _("The link was removed."))
+    return redirect(case)
+
+
+urlpatterns = [
+    path("cases/", case_list, name="case_list"),
+    path("cases/<int:pk>/", case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", case_edit, name="case_edit"),
+    path("cases/<int:pk>/close/", case_close, name="case_close"),
+    path("cases/<int:pk>/reopen/", case_reopen, name="case_reopen"),
+    path("cases/<int:pk>/follow-ups/", case_follow_up_add, name="case_follow_up_add"),
+    path("cases/<int:pk>/earlier/", case_link_earlier, name="case_link_earlier"),
+    path("cases/<int:pk>/earlier/<int:earlier_pk>/remove/", case_unlink_earlier, name="case_unlink_earlier"),
+    path("follow-ups/<int:pk>/status/", follow_up_status, name="follow_up_status"),
+]

@@ -1,0 +1,491 @@
+"""Reads for the case list and the case page (HackSoft "selectors").
+
+The case list is built for big tables (DESIGN §10, issue 3 targets: p95
+≤ 150 ms at 1,000,000 consultations, a page 10,000 deep as fast as page 1):
+
+* KEYSET pagination: ``ORDER BY <key> DESC, id DESC`` and a cursor holding the
+  last row's ``(key, id)``; the next page is ``WHERE (key, id) < (…)`` — a
+  row comparison PostgreSQL uses as an index condition on
+  ``case_activity_idx`` / ``case_opened_idx`` / ``case_reference_prefix_idx``,
+  so page 10,000 reads as few index entries as page 1.  No OFFSET.
+* A BOUNDED count: ``SELECT count(*) FROM (… LIMIT cap + 1)``; beyond the cap
+  the page says "10,000+" instead of counting a million rows.
+* CONSTANT queries: the rows come in one query; language, consultation
+  count and the next due follow-up are correlated subqueries in that
+  same query (evaluated only for the rows of the page), desk, client and
+  assignee are joined.  10 or 100 rows per page cost the same number of
+  queries.
+* Scope: everything starts from ``Case.objects.visible_to(user)`` — the one
+  visibility rule (municipalities/visibility.py).  Filters only narrow it.
+
+`case_list()` is what the view and the benchmark (``bench_cases``) call.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+
+from core.models import AuditEvent
+from municipalities.models import Desk, Membership
+from municipalities.roles import CASE_ROLES
+from municipalities.visibility import visible_desk_ids
+
+from .models import Action, Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
+
+DEFAULT_COUNT_CAP = 10_000
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+DEFAULT_PER_PAGE = 25
+
+# sort name → (column, descending).  Every sort is (column, id) in one
+# direction, so one row comparison serves as the keyset condition and one
+# b-tree index serves the ORDER BY (scanned forwards or backwards).
+SORTS: dict[str, tuple[str, bool]] = {
+    "activity": ("last_activity_at", True),
+    "opened": ("opened_at", True),
+    "opened_asc": ("opened_at", False),
+    "reference": ("reference", False),
+}
+DEFAULT_SORT = "activity"
+
+# Status filter values besides the CaseStatus ones.
+STATUS_ACTIVE = "active"  # every status except closed
+
+_CURSOR_SALT = "consult.case_list.cursor"
+_REFERENCE_QUERY = re.compile(r"^[A-Z0-9]{2,8}-[0-9]{0,4}(?:-[0-9]{0,5})?$")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff0d\uff70]")
+
+
+class InvalidCursor(ValueError):
+    """The page link's cursor is damaged, tampered with, or from another sort."""
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the case list is narrowed by.  Every field is optional; values
+    have been validated by the caller (CaseListFilterForm) — the selector
+    only applies them, always inside the user's visible scope."""
+
+    q: str = ""
+    status: str = ""  # a CaseStatus value or STATUS_ACTIVE
+    desk_id: int | None = None
+    assignee: str | int | None = None  # "me", "none" or a user id
+    language_id: int | None = None
+    topic_id: int | None = None  # a parent topic includes its children
+    opened_from: date | None = None  # the date the case was opened (Asia/Tokyo)
+    opened_to: date | None = None
+    residence: str | int | None = None  # a municipality id or "outside"
+    overdue: bool = False
+    sort: str = DEFAULT_SORT
+
+
+@dataclass
+class CaseListPage:
+    rows: list[Case]
+    count: int  # rows matching, at most `count_cap`
+    count_capped: bool  # True: more than `count_cap` rows match
+    count_cap: int
+    next_cursor: str | None
+    prev_cursor: str | None
+    per_page: int
+    sort: str
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.prev_cursor)
+
+    @property
+    def count_label(self) -> str:
+        """ "1,234" or, beyond the cap, "10,000+"."""
+        return f"{self.count_cap:,}+" if self.count_capped else f"{self.count:,}"
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "CASE_LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+# --- search ------------------------------------------------------------------
+def reference_query(q: str) -> str | None:
+    """The reference-number prefix `q` stands for, or None if `q` is a name.
+
+    "KRS-2026-00042", "krs-2026", "ＫＲＳ－２０２６" (full width) are
+    references; a reference always has a hyphen after the desk code, names
+    searched here never do after normalisation ("LI" stays a name)."""
+    text = unicodedata.normalize("NFKC", q or "")
+    text = _DASHES.sub("-", re.sub(r"\s+", "", text)).upper()
+    return text if _REFERENCE_QUERY.match(text) else None
+
+
+def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
+    q = (q or "").strip()
+    if not q:
+        return qs
+    reference = reference_query(q)
+    if reference is not None:
+        # LIKE 'KRS-2026-000%' on case_reference_prefix_idx (varchar_pattern_ops).
+        return qs.filter(reference__startswith=reference)
+    # Client name in any script/order/width: GIN bigram index, see consult/names.py.
+    return qs.filter(client__in=Client.objects.search(q).values("pk"))
+
+
+def _client_name_match(q: str) -> Subquery:
+    """The case's client if it matches `q`, checked case by case.
+
+    For a name that more than the count cap of cases match (a common family
+    name such as Nguyen): the planner cannot see that many clients match (it
+    multiplies the bigrams' frequencies as if they were independent), so for
+    `client__in=` it collects every match and sorts them (~0.4 s at
+    1,000,000 consultations).  A scalar subquery is never turned into a
+    join: PostgreSQL walks the sort's index and checks each case's client
+    by primary key, and finds a page after a few hundred rows (~5 ms).
+    Measured by bench_cases (docs/benchmarks/)."""
+    return Subquery(Client.objects.filter(pk=OuterRef("client_id")).search(q).values("pk")[:1])
+
+
+# --- filters -----------------------------------------------------------------
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def _filtered(user, filters: CaseFilters, today: date) -> QuerySet[Case]:
+    qs = _search(Case.objects.visible_to(user), filters.q)
+    if filters.status == STATUS_ACTIVE:
+        qs = qs.open()
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.desk_id:
+        qs = qs.filter(handling_desk_id=filters.desk_id)
+    if filters.assignee == "me":
+        qs = qs.filter(assignee_id=user.pk)
+    elif filters.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee:
+        qs = qs.filter(assignee_id=int(filters.assignee))
+    if filters.language_id:
+        qs = qs.filter(Exists(Consultation.objects.filter(case=OuterRef("pk"), language_id=filters.language_id)))
+    if filters.topic_id:
+        qs = qs.filter(
+            Exists(
+                ConsultationTopic.objects.filter(
+                    consultation__case=OuterRef("pk"),
+                    topic_id__in=Topic.objects.filter(Q(pk=filters.topic_id) | Q(parent_id=filters.topic_id)).values(
+                        "pk"
+                    ),
+                )
+            )
+        )
+    if filters.opened_from:
+        qs = qs.filter(opened_at__gte=_day_start(filters.opened_from))
+    if filters.opened_to:
+        qs = qs.filter(opened_at__lt=_day_start(filters.opened_to + timedelta(days=1)))
+    if filters.residence == "outside":
+        qs = qs.filter(client__lives_outside_area=True)
+    elif filters.residence:
+        qs = qs.filter(client__residence_municipality_id=int(filters.residence))
+    if filters.overdue:
+        qs = qs.with_overdue_follow_ups(today)
+    return qs
+
+
+# --- keyset cursors ----------------------------------------------------------
+def _key_value(case: Case, column: str) -> str:
+    value = getattr(case, column)
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _encode_cursor(case: Case, sort: str, direction: str) -> str:
+    column, _desc = SORTS[sort]
+    return signing.dumps({"s": sort, "k": _key_value(case, column), "i": case.pk, "d": direction}, salt=_CURSOR_SALT)
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int, str]:
+    """(key value, id, "n"|"p") of a cursor made by this module for `sort`."""
+    try:
+        data = signing.loads(cursor, salt=_CURSOR_SALT)
+    except signing.BadSignature as exc:
+        raise InvalidCursor("bad signature") from exc
+    if not isinstance(data, dict) or data.get("s") != sort or data.get("d") not in ("n", "p"):
+        raise InvalidCursor("cursor of another sort")
+    pk, raw = data.get("i"), data.get("k")
+    if not isinstance(pk, int) or not isinstance(raw, str):
+        raise InvalidCursor("malformed cursor")
+    column, _desc = SORTS[sort]
+    if column.endswith("_at"):
+        value = parse_datetime(raw)
+        if value is None or timezone.is_naive(value):
+            raise InvalidCursor("malformed cursor time")
+    else:
+        value = raw
+    return value, pk, data["d"]
+
+
+# --- the list ----------------------------------------------------------------
+def _with_row_data(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """What a list row shows, fetched in the same query as the rows.
+
+    Each annotation is a correlated subquery on an index that leads with
+    the case (consultation_case_idx, followup_case_status_idx), run only
+    for the rows of the page.  "Overdue" is derived from `next_due_date`
+    (the earliest open follow-up) rather than a separate EXISTS, which
+    PostgreSQL would hash over every open follow-up of the table."""
+    consultations = Consultation.objects.filter(case=OuterRef("pk")).order_by()
+    open_follow_ups = FollowUp.objects.filter(case=OuterRef("pk"), status=FollowUp.Status.OPEN).order_by()
+    return (
+        qs.select_related("handling_desk", "client", "assignee")
+        .defer("sensitive_notes", "client__search_text", "client__name_grams", "assignee__password")
+        .annotate(
+            latest_language=Subquery(consultations.order_by("-occurred_at", "-id").values("language__autonym")[:1]),
+            consultation_count=Subquery(consultations.values("case").annotate(n=Count("pk")).values("n")),
+            next_due_date=Subquery(open_follow_ups.order_by("due_date").values("due_date")[:1]),
+        )
+    )
+
+
+def case_list(
+    *,
+    user,
+    filters: CaseFilters | None = None,
+    cursor: str | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
+    today: date | None = None,
+) -> CaseListPage:
+    """One page of the cases `user` may see, narrowed by `filters`.
+
+    Two queries: the bounded count and the page's rows.  Raises
+    InvalidCursor for a cursor this module did not make for this sort (the
+    view then shows the first page with a message)."""
+    filters = filters or CaseFilters()
+    sort = filters.sort if filters.sort in SORTS else DEFAULT_SORT
+    per_page = per_page if per_page in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
+    today = today or timezone.localdate()
+    column, descending = SORTS[sort]
+    direction = "n"
+    qs = _filtered(user, filters, today)
+
+    cap = count_cap()
+    matching = qs.order_by().values("pk")[: cap + 1].count()
+
+    page_qs = qs
+    if matching > cap and filters.q.strip() and reference_query(filters.q) is None:
+        # A name shared by very many cases: find the page along the sort
+        # index instead of collecting every match (see _client_name_match).
+        page_qs = (
+            _filtered(user, replace(filters, q=""), today)
+            .alias(name_match=_client_name_match(filters.q))
+            .filter(name_match__isnull=False)
+        )
+    if cursor:
+        value, pk, direction = decode_cursor(cursor, sort)
+        # Forwards along the sort for "next", backwards for "previous".
+        after = descending if direction == "n" else not descending
+        lookup = TupleLessThan if after else TupleGreaterThan
+        page_qs = page_qs.filter(lookup(Tuple(F(column), F("id")), (value, pk)))
+    backwards = direction == "p"
+    reverse_order = descending != backwards
+    order = [f"-{column}", "-id"] if reverse_order else [column, "id"]
+    fetched = list(_with_row_data(page_qs).order_by(*order)[: per_page + 1])
+    has_more = len(fetched) > per_page
+    rows = fetched[:per_page]
+    for row in rows:
+        row.has_overdue_follow_up = row.next_due_date is not None and row.next_due_date < today
+    if backwards:
+        rows.reverse()
+        next_cursor = _encode_cursor(rows[-1], sort, "n") if rows else None
+        prev_cursor = _encode_cursor(rows[0], sort, "p") if rows and has_more else None
+    else:
+        next_cursor = _encode_cursor(rows[-1], sort, "n") if has_more else None
+        prev_cursor = _encode_cursor(rows[0], sort, "p") if rows and cursor else None
+    return CaseListPage(
+        rows=rows,
+        count=min(matching, cap),
+        count_capped=matching > cap,
+        count_cap=cap,
+        next_cursor=next_cursor,
+        prev_cursor=prev_cursor,
+        per_page=per_page,
+        sort=sort,
+    )
+
+
+# --- choices for the list's filters --------------------------------------------
+def visible_desks(user) -> QuerySet[Desk]:
+    return Desk.objects.filter(pk__in=sorted(visible_desk_ids(user))).select_related("municipality")
+
+
+def _colleague_memberships(desk_ids) -> QuerySet[Membership]:
+    """Active case-working memberships of people who see any of `desk_ids`.
+
+    This is the visibility rule read backwards (who sees a desk, rather than
+    which desks a person sees): case roles at the desk's own municipality,
+    and case roles at the hub municipality of the desk's consortium.
+    tests/consult/test_case_detail.py checks it against
+    `municipalities.visibility.user_can` for every fixture user."""
+    ids = sorted(desk_ids)
+    return (
+        Membership.objects.active()
+        .filter(role__in=sorted(CASE_ROLES))
+        .filter(Q(municipality__desks__id__in=ids) | Q(municipality__hub_of__municipalities__desks__id__in=ids))
+    )
+
+
+def colleagues_for_desk(desk: Desk) -> QuerySet:
+    """People who can see (and so be assigned) cases handled at `desk`."""
+    user_ids = _colleague_memberships([desk.pk]).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username")
+
+
+def assignable_users(user) -> QuerySet:
+    """People who can see at least one desk `user` sees (the assignee filter)."""
+    user_ids = _colleague_memberships(visible_desk_ids(user)).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username")
+
+
+# --- the case page --------------------------------------------------------------
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str  # "consultation" | "follow_up" | "change"
+    actor: Any
+    obj: Any = None  # Consultation, FollowUp or AuditEvent
+    event: AuditEvent | None = None  # for "change"
+    changes: list[tuple[str, str, str]] | None = None  # (field label, before, after)
+
+
+# AuditEvent actions shown as "changes" on the timeline; views are in the
+# audit trail only, and creations are the consultations/follow-ups themselves.
+_TIMELINE_ACTIONS = ("update", "close", "reopen", "merge", "forward")
+
+
+def case_consultations(case: Case) -> list[Consultation]:
+    consultations = list(
+        Consultation.objects.filter(case=case)
+        .select_related("language", "desk", "created_by")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.select_related("parent").order_by("sort_order")))
+        .order_by("-occurred_at", "-id")
+    )
+    labels = dict(Action.choices)
+    for consultation in consultations:
+        consultation.action_labels = [labels.get(code, code) for code in consultation.actions]
+    return consultations
+
+
+def case_follow_ups(case: Case) -> list[FollowUp]:
+    return list(FollowUp.objects.filter(case=case).select_related("assignee", "created_by").order_by("due_date", "id"))
+
+
+def case_change_events(case: Case, *, limit: int = 500) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(case=case, action__in=_TIMELINE_ACTIONS)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def case_audit_trail(case: Case, *, limit: int = 200) -> list[AuditEvent]:
+    """Everything recorded about the case, newest first (VIEW_AUDIT_TRAIL only)."""
+    return list(AuditEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[:limit])
+
+
+def case_links(case: Case, *, user) -> tuple[list[Case], list[Case]]:
+    """(earlier cases, later cases) linked to `case` (再相談) that `user` may
+    see: a link never reveals a case at a desk outside the viewer's scope."""
+    visible = Case.objects.visible_to(user).select_related("client").defer("sensitive_notes")
+    earlier = list(visible.filter(later_cases=case).order_by("-opened_at", "-id"))
+    later = list(visible.filter(earlier_cases=case).order_by("-opened_at", "-id"))
+    return earlier, later
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a key of an older event still shows
+        return name
+
+
+def _value_label(model, name: str, value, users: dict, visible_references: set[str]) -> str:
+    if value in (None, ""):
+        return "—"
+    if name == "earlier_cases" and value not in visible_references:
+        return gettext("a case at a desk you cannot see")
+    if name == "assignee":
+        return str(users.get(value, f"#{value}"))
+    if name == "sensitive_notes":
+        return gettext("(not shown)")
+    if name == "client":
+        return gettext("client #%(id)s") % {"id": value}
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(value, value))
+
+
+def _changed_values(events: list[AuditEvent], field_name: str) -> set:
+    return {
+        value
+        for event in events
+        for field, pair in (event.changes or {}).items()
+        if field == field_name and isinstance(pair, list)
+        for value in pair
+        if value not in (None, "")
+    }
+
+
+def case_timeline(
+    *, user, consultations: list[Consultation], follow_ups: list[FollowUp], events: list[AuditEvent]
+) -> list[TimelineEntry]:
+    """Consultations, follow-ups and recorded changes of one case, newest
+    first.  At most two extra queries, only when such changes exist: the
+    people named in assignee changes, and which linked cases (再相談) the
+    viewer may see — a reference at a desk outside their scope is not shown."""
+    user_ids = {value for value in _changed_values(events, "assignee") if isinstance(value, int)}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
+    references = {value for value in _changed_values(events, "earlier_cases") if isinstance(value, str)}
+    visible_references = (
+        set(Case.objects.visible_to(user).filter(reference__in=references).values_list("reference", flat=True))
+        if references
+        else set()
+    )
+    follow_up_by_id = {str(f.pk): f for f in follow_ups}
+    entries = [TimelineEntry(at=c.occurred_at, kind="consultation", actor=c.created_by, obj=c) for c in consultations]
+    entries += [TimelineEntry(at=f.created_at, kind="follow_up", actor=f.created_by, obj=f) for f in follow_ups]
+    for event in events:
+        model = FollowUp if event.object_type == "consult.followup" else Case
+        changes = [
+            (
+                _field_label(model, field),
+                _value_label(model, field, pair[0], users, visible_references),
+                _value_label(model, field, pair[1], users, visible_references),
+            )
+            for field, pair in (event.changes or {}).items()
+            if isinstance(pair, list) and len(pair) == 2
+        ]
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                kind="change",
+                actor=event.actor,
+                obj=follow_up_by_id.get(event.object_id) if model is FollowUp else None,
+                event=event,
+                changes=changes,
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries

@@ -1,0 +1,181 @@
+"""Merging duplicate clients (coordinators: MERGE_CLIENTS).
+
+/clients/merge/?q=…           find candidates by name, pick which to keep
+/clients/merge/?keep=1&merge=2 both records side by side, with their cases
+POST /clients/merge/            services.client_merge: every case follows,
+                                the duplicate stays as a tombstone
+
+Access: people who work no cases at all get 404; a client outside the
+user's scope is 404 (consult.access); seeing both clients without holding
+MERGE_CLIENTS for both registering desks is 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consult import names, services
+from consult.access import get_client_for_user
+from consult.forms_cases import ClientMergeForm
+from consult.models import Case, Client
+from municipalities.roles import Capability
+from municipalities.visibility import user_can
+
+CANDIDATE_LIMIT = 20
+COMPARED_FIELDS = (
+    "name",
+    "name_kana",
+    "name_latin",
+    "birth_year",
+    "nationality",
+    "preferred_language",
+    "residence_status",
+    "period_of_stay_expiry",
+    "residence_municipality",
+    "lives_outside_area",
+    "age_band",
+    "gender",
+    "client_type",
+    "phone",
+    "email",
+    "registered_desk",
+    "created_at",
+)
+
+
+def _require_merger(user, *clients: Client) -> None:
+    if not clients:
+        if not user_can(user, Capability.MERGE_CLIENTS):
+            raise PermissionDenied
+        return
+    for client in clients:
+        if not user_can(user, Capability.MERGE_CLIENTS, desk=client.registered_desk):
+            raise PermissionDenied
+
+
+def _display(client: Client, name: str) -> str:
+    if name in ("age_band", "gender", "client_type"):
+        return getattr(client, f"get_{name}_display")() or "—"
+    value = getattr(client, name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value in (None, ""):
+        return "—"
+    if name == "created_at":
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _comparison(keep: Client, merge: Client) -> list[dict]:
+    rows = []
+    for name in COMPARED_FIELDS:
+        left, right = _display(keep, name), _display(merge, name)
+        rows.append(
+            {
+                "label": Client._meta.get_field(name).verbose_name,
+                "keep": left,
+                "merge": right,
+                "differs": left != right,
+                "filled": left == "—" and right != "—" and name in services.CLIENT_FIELDS,
+            }
+        )
+    return rows
+
+
+def _client_detail_url(client: Client) -> str:
+    try:
+        return reverse("client_detail", args=[client.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@require_http_methods(["GET", "POST"])
+def client_merge(request):
+    user = request.user
+    if not user_can(user, Capability.VIEW_CASES):
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    keep_id, merge_id = source.get("keep"), source.get("merge")
+    if not (keep_id and merge_id):
+        if request.method == "POST":
+            raise Http404
+        return _candidates(request)
+    keep = get_client_for_user(user, keep_id)
+    merge = get_client_for_user(user, merge_id)
+    _require_merger(user, keep, merge)
+    form = ClientMergeForm(request.POST or None, initial={"keep": keep.pk, "merge": merge.pk})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.client_merge(keep=keep, merge=merge, by=user, request=request)
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("The two records were merged. Every case of the duplicate now belongs to %(name)s.")
+                    % {"name": keep.display_name},
+                )
+                return redirect(_client_detail_url(keep) or reverse("client_merge"))
+        else:
+            status = 400
+    cases = list(
+        Case.objects.visible_to(user)
+        .filter(client__in=[keep, merge])
+        .select_related("handling_desk")
+        .defer("sensitive_notes")
+        .order_by("-last_activity_at", "-id")
+    )
+    keep_cases = [c for c in cases if c.client_id == keep.pk]
+    merge_cases = [c for c in cases if c.client_id == merge.pk]
+    for client in (keep, merge):
+        client.detail_url = _client_detail_url(client)
+    return render(
+        request,
+        "consult/merge.html",
+        {
+            "keep": keep,
+            "merge": merge,
+            "rows": _comparison(keep, merge),
+            "keep_cases": keep_cases,
+            "merge_cases": merge_cases,
+            "form": form,
+            "swap_url": f"{reverse('client_merge')}?keep={merge.pk}&merge={keep.pk}",
+        },
+        status=status,
+    )
+
+
+def _candidates(request):
+    """Step 1: find the two records by name and pick which one to keep."""
+    user = request.user
+    _require_merger(user)
+    q = (request.GET.get("q") or "").strip()[:200]
+    candidates = []
+    if names.query_tokens(q):
+        candidates = list(
+            Client.objects.visible_to(user)
+            .search(q)
+            .select_related("registered_desk", "residence_municipality")
+            .order_by("-created_at", "-id")[:CANDIDATE_LIMIT]
+        )
+    return render(
+        request,
+        "consult/merge_pick.html",
+        {"q": q, "candidates": candidates, "limit": CANDIDATE_LIMIT},
+    )
+
+
+urlpatterns = [
+    path("clients/merge/", client_merge, name="client_merge"),
+]

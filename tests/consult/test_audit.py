@@ -1,0 +1,115 @@
+"""The audit trail of a case: who viewed, created or changed it, throttled
+view events, shown to coordinators only, and append-only in PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from consult import services
+from core.models import AuditEvent
+from tests.consult.test_case_list import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hub_desk(kurashiki):
+    return kurashiki.desks.get(is_hub=True)
+
+
+@pytest.fixture
+def case(hub_desk, hub_staff):
+    return make_case(hub_desk, hub_staff, title="在留カード")
+
+
+def views_of(case, user=None):
+    qs = AuditEvent.objects.filter(case=case, action="view")
+    return qs.filter(actor=user) if user else qs
+
+
+def test_opening_the_case_page_records_a_view(client, hub_staff, case):
+    client.force_login(hub_staff)
+    client.get(reverse("case_detail", args=[case.pk]))
+    event = views_of(case).get()
+    assert (event.actor, event.object_type, event.object_id, event.desk_id) == (
+        hub_staff,
+        "consult.case",
+        str(case.pk),
+        case.handling_desk_id,
+    )
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_a_reload_within_five_minutes_is_not_recorded_again(client, hub_staff, coordinator, case):
+    client.force_login(hub_staff)
+    for _ in range(3):
+        client.get(reverse("case_detail", args=[case.pk]))
+    assert views_of(case, hub_staff).count() == 1
+    # Another person's visit is theirs to record.
+    client.force_login(coordinator)
+    client.get(reverse("case_detail", args=[case.pk]))
+    assert views_of(case).count() == 2
+
+
+def test_a_visit_after_the_throttle_window_is_recorded(hub_staff, case):
+    # The trail is append-only, so "ten minutes ago" is written as such.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditevent (at, actor_id, action, object_type, object_id, case_id, summary, changes)"
+            " VALUES (now() - interval '10 minutes', %s, 'view', 'consult.case', %s, %s, '', '{}')",
+            [hub_staff.pk, str(case.pk), case.pk],
+        )
+    assert services.case_record_view(case=case, by=hub_staff) is not None
+    assert services.case_record_view(case=case, by=hub_staff) is None
+    assert views_of(case, hub_staff).count() == 2
+
+
+def test_failed_lookups_record_nothing(client, ibara_clerk, case):
+    client.force_login(ibara_clerk)
+    assert client.get(reverse("case_detail", args=[case.pk])).status_code == 404
+    assert not views_of(case).exists()
+
+
+def test_changes_are_recorded_with_who_and_what(client, hub_staff, case):
+    client.force_login(hub_staff)
+    client.post(
+        reverse("case_edit", args=[case.pk]),
+        {"version": case.version, "title": "在留カードの再交付", "status": "waiting", "assignee": hub_staff.pk},
+    )
+    event = AuditEvent.objects.get(case=case, action="update")
+    assert event.actor == hub_staff
+    assert event.changes["title"] == ["在留カード", "在留カードの再交付"]
+    assert event.changes["status"] == ["open", "waiting"]
+
+
+def test_audit_trail_is_shown_to_coordinators_only(client, hub_staff, coordinator, case):
+    client.force_login(hub_staff)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="audit-trail"' not in html
+
+    client.force_login(coordinator)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="audit-trail"' in html
+    trail = html[html.index('data-testid="audit-trail"') :]
+    # Both visits are listed, with who made them.
+    assert trail.count('data-testid="audit-event"') == 2
+    assert str(hub_staff) in trail and str(coordinator) in trail
+
+
+def test_audit_events_cannot_be_updated(hub_staff, case):
+    event = services.case_record_view(case=case, by=hub_staff)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="update")
+    event.refresh_from_db()
+    assert event.action == "view"
+
+
+def test_audit_events_cannot_be_deleted(hub_staff, case):
+    event = services.case_record_view(case=case, by=hub_staff)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -1,0 +1,466 @@
+"""The case list (/cases/): access, search normalisation, filters, keyset
+pagination, the bounded count and a constant number of queries."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consult import selectors, services
+from consult.models import Case, Client, Consultation, FollowUp, Language, Topic
+from consult.selectors import CaseFilters
+from tests.factories import CaseFactory, ClientFactory, ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("case_list")
+
+
+@pytest.fixture
+def hub_desk(kurashiki):
+    return kurashiki.desks.get(is_hub=True)
+
+
+@pytest.fixture
+def ibara_desk(ibara):
+    return ibara.desks.get()
+
+
+def make_case(desk, by, *, client=None, language="vi", topics=("residency.extension",), when=None, **fields):
+    """A case with one consultation, as the intake would leave it."""
+    when = when or timezone.now()
+    fields.setdefault("reference", f"{desk.code}-2026-{Case.objects.count() + 1:05d}")
+    case = CaseFactory(
+        handling_desk=desk,
+        created_by=by,
+        client=client,
+        opened_at=when,
+        last_activity_at=when,
+        **fields,
+    )
+    ConsultationFactory(
+        case=case,
+        created_by=by,
+        occurred_at=when,
+        language=Language.objects.get(code=language),
+        topics=list(topics),
+    )
+    return case
+
+
+def references(response) -> list[str]:
+    """Reference numbers of the rows on the page, in order."""
+    html = response.content.decode()
+    return re.findall(r'data-testid="case-row">\s*<td class="table__code"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def get(client, user, **params):
+    client.force_login(user)
+    return client.get(URL, params)
+
+
+# --- access ------------------------------------------------------------------
+def test_hub_staff_sees_cases_of_every_desk(client, hub_staff, hub_desk, ibara_desk, ibara_clerk):
+    own = make_case(hub_desk, hub_staff)
+    partner = make_case(ibara_desk, ibara_clerk)
+    response = get(client, hub_staff)
+    assert response.status_code == 200
+    assert set(references(response)) == {own.reference, partner.reference}
+
+
+def test_permitted_colleague_sees_the_list(client, hub_staff, coordinator, hub_desk):
+    case = make_case(hub_desk, hub_staff)
+    assert references(get(client, coordinator)) == [case.reference]
+
+
+def test_partner_clerk_sees_only_own_municipality(client, hub_staff, ibara_clerk, hub_desk, ibara_desk):
+    make_case(hub_desk, hub_staff)
+    own = make_case(ibara_desk, ibara_clerk)
+    response = get(client, ibara_clerk)
+    assert response.status_code == 200
+    assert references(response) == [own.reference]
+    # Not even by searching for it or filtering on the hub desk.
+    response = get(client, ibara_clerk, desk=hub_desk.pk)
+    assert references(response) == [own.reference]
+    assert 'data-testid="filter-errors"' in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["ibara_stats", "outsider"])
+def test_people_without_cases_get_404(client, request, hub_staff, hub_desk, who):
+    make_case(hub_desk, hub_staff)
+    user = request.getfixturevalue(who)
+    assert get(client, user).status_code == 404
+
+
+def test_wrong_method(client, hub_staff):
+    client.force_login(hub_staff)
+    assert client.post(URL).status_code == 405
+
+
+def test_anonymous_goes_to_sign_in(client, reference_data):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_nav_has_the_case_list(client, hub_staff, ibara_stats):
+    client.force_login(hub_staff)
+    assert f'href="{URL}"' in client.get(reverse("home")).content.decode()
+    client.force_login(ibara_stats)
+    assert f'href="{URL}"' not in client.get(reverse("home")).content.decode()
+
+
+# --- search ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ({"name": "田中 太郎"}, "田中"),
+        ({"name": "田中 太郎"}, "太郎 田中"),
+        ({"name": "田中 太郎"}, "たなか"),
+        ({"name_latin": "NGUYEN Van A"}, "nguyen van a"),
+        ({"name_latin": "NGUYEN Van A"}, "van a nguyen"),
+        ({"name": "グエン・ヴァン・ア", "name_latin": "Nguyen Van A"}, "nguyen van a"),
+        ({"name": "グエン・ヴァン・ア"}, "ｸﾞｴﾝ ｳﾞｧﾝ"),
+        ({"name": "グエン・ヴァン・ア"}, "ぐえん"),
+        ({"name_latin": "Maria Santos"}, "ＳＡＮＴＯＳ　ｍａｒｉａ"),
+        ({"name_latin": "Nguyễn Thị Lan"}, "NGUYEN THI"),
+    ],
+)
+def test_name_search_normalisation(client, hub_staff, hub_desk, stored, query):
+    person = ClientFactory(registered_desk=hub_desk, **{"name": "", **stored})
+    wanted = make_case(hub_desk, hub_staff, client=person)
+    other = ClientFactory(registered_desk=hub_desk, name="佐藤 花子", name_latin="Sato Hanako")
+    make_case(hub_desk, hub_staff, client=other)
+    make_case(hub_desk, hub_staff)  # anonymous
+    assert references(get(client, hub_staff, q=query)) == [wanted.reference]
+
+
+def test_two_kanji_name_finds_every_case_of_that_client(client, hub_staff, hub_desk):
+    tanaka = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
+    first = make_case(hub_desk, hub_staff, client=tanaka, when=timezone.now() - timedelta(days=3))
+    second = make_case(hub_desk, hub_staff, client=tanaka)
+    make_case(hub_desk, hub_staff, client=ClientFactory(registered_desk=hub_desk, name="中田 一郎"))
+    assert references(get(client, hub_staff, q="田中")) == [second.reference, first.reference]
+
+
+def test_search_does_not_reach_clients_outside_scope(client, hub_staff, ibara_clerk, hub_desk, ibara_desk):
+    krs_tanaka = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
+    make_case(hub_desk, hub_staff, client=krs_tanaka)
+    response = get(client, ibara_clerk, q="田中")
+    assert references(response) == []
+    assert 'data-testid="no-results"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["KRS-2026-00042", "krs-2026-00042", "ＫＲＳ－２０２６－０００４２", " KRS-2026-00042 "]
+)
+def test_reference_search_exact(client, hub_staff, hub_desk, query):
+    wanted = make_case(hub_desk, hub_staff, reference="KRS-2026-00042")
+    make_case(hub_desk, hub_staff, reference="KRS-2026-00043")
+    assert references(get(client, hub_staff, q=query)) == [wanted.reference]
+
+
+def test_reference_search_prefix(client, hub_staff, hub_desk):
+    a = make_case(hub_desk, hub_staff, reference="KRS-2026-00041", when=timezone.now() - timedelta(hours=1))
+    b = make_case(hub_desk, hub_staff, reference="KRS-2026-00042")
+    make_case(hub_desk, hub_staff, reference="KRS-2025-00042")
+    assert references(get(client, hub_staff, q="KRS-2026-0004")) == [b.reference, a.reference]
+    assert set(references(get(client, hub_staff, q="KRS-2026"))) == {a.reference, b.reference}
+
+
+def test_reference_query_detection():
+    assert selectors.reference_query("KRS-2026-00042") == "KRS-2026-00042"
+    assert selectors.reference_query("krs–2026") == "KRS-2026"
+    assert selectors.reference_query("LI") is None  # a surname, not a desk code
+    assert selectors.reference_query("田中") is None
+    assert selectors.reference_query("Nguyen Van-A") is None
+
+
+# --- filters -----------------------------------------------------------------
+def test_status_filters(client, hub_staff, hub_desk):
+    open_case = make_case(hub_desk, hub_staff, status="open")
+    waiting = make_case(hub_desk, hub_staff, status="waiting")
+    closed = make_case(hub_desk, hub_staff, status="closed", outcome="resolved", closed_at=timezone.now())
+    assert references(get(client, hub_staff, status="waiting")) == [waiting.reference]
+    assert references(get(client, hub_staff, status="closed")) == [closed.reference]
+    assert set(references(get(client, hub_staff, status="active"))) == {open_case.reference, waiting.reference}
+
+
+def test_desk_filter(client, hub_staff, ibara_clerk, hub_desk, ibara_desk):
+    make_case(hub_desk, hub_staff)
+    partner = make_case(ibara_desk, ibara_clerk)
+    assert references(get(client, hub_staff, desk=ibara_desk.pk)) == [partner.reference]
+
+
+def test_assignee_filters(client, hub_staff, coordinator, hub_desk):
+    mine = make_case(hub_desk, hub_staff, assignee=hub_staff)
+    theirs = make_case(hub_desk, hub_staff, assignee=coordinator)
+    nobody = make_case(hub_desk, hub_staff, assignee=None)
+    assert references(get(client, hub_staff, assignee="me")) == [mine.reference]
+    assert references(get(client, hub_staff, assignee=coordinator.pk)) == [theirs.reference]
+    assert references(get(client, hub_staff, assignee="none")) == [nobody.reference]
+
+
+def test_language_filter_matches_any_consultation(client, hub_staff, hub_desk):
+    vietnamese = make_case(hub_desk, hub_staff, language="vi")
+    make_case(hub_desk, hub_staff, language="en")
+    both = make_case(hub_desk, hub_staff, language="en")
+    ConsultationFactory(case=both, created_by=hub_staff, language=Language.objects.get(code="vi"))
+    vi = Language.objects.get(code="vi")
+    assert set(references(get(client, hub_staff, language=vi.pk))) == {vietnamese.reference, both.reference}
+
+
+def test_topic_filter_parent_includes_children(client, hub_staff, hub_desk):
+    extension = make_case(hub_desk, hub_staff, topics=["residency.extension"])
+    change = make_case(hub_desk, hub_staff, topics=["residency.change"])
+    make_case(hub_desk, hub_staff, topics=["tax.resident"])
+    parent = Topic.objects.get(code="residency")
+    child = Topic.objects.get(code="residency.change")
+    assert set(references(get(client, hub_staff, topic=parent.pk))) == {extension.reference, change.reference}
+    assert references(get(client, hub_staff, topic=child.pk)) == [change.reference]
+
+
+def test_opened_date_range(client, hub_staff, hub_desk):
+    today = timezone.localdate()
+    old = make_case(hub_desk, hub_staff, when=timezone.now() - timedelta(days=10))
+    recent = make_case(hub_desk, hub_staff, when=timezone.now() - timedelta(days=2))
+    page = references(get(client, hub_staff, opened_from=(today - timedelta(days=3)).isoformat()))
+    assert page == [recent.reference]
+    page = references(get(client, hub_staff, opened_to=(today - timedelta(days=5)).isoformat()))
+    assert page == [old.reference]
+    response = get(client, hub_staff, opened_from=today.isoformat(), opened_to=(today - timedelta(days=1)).isoformat())
+    assert 'data-testid="filter-errors"' in response.content.decode()
+
+
+def test_residence_filter_with_outside_the_area(client, hub_staff, hub_desk, soja):
+    local = ClientFactory(registered_desk=hub_desk, name="総社 在住", residence_municipality=soja)
+    outside = ClientFactory(
+        registered_desk=hub_desk, name="岡山 在住", lives_outside_area=True, residence_note="岡山市"
+    )
+    in_soja = make_case(hub_desk, hub_staff, client=local)
+    outside_case = make_case(hub_desk, hub_staff, client=outside)
+    make_case(hub_desk, hub_staff)
+    assert references(get(client, hub_staff, residence=soja.pk)) == [in_soja.reference]
+    assert references(get(client, hub_staff, residence="outside")) == [outside_case.reference]
+
+
+def test_overdue_follow_up_filter_and_badge(client, hub_staff, hub_desk):
+    late = make_case(hub_desk, hub_staff)
+    on_time = make_case(hub_desk, hub_staff)
+    done = make_case(hub_desk, hub_staff)
+    today = timezone.localdate()
+    FollowUp.objects.create(case=late, due_date=today - timedelta(days=1), note="call back", created_by=hub_staff)
+    FollowUp.objects.create(case=on_time, due_date=today + timedelta(days=3), note="call back", created_by=hub_staff)
+    FollowUp.objects.create(
+        case=done, due_date=today - timedelta(days=5), note="call back", status="done", created_by=hub_staff
+    )
+    response = get(client, hub_staff, overdue="on")
+    assert references(response) == [late.reference]
+    assert "badge--danger" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "bogus"},
+        {"opened_from": "notadate"},
+        {"desk": "abc"},
+        {"assignee": "999999"},
+        {"language": "-1"},
+        {"topic": "x"},
+        {"residence": "mars"},
+        {"per_page": "7"},
+        {"sort": "password"},
+    ],
+)
+def test_bad_filter_values_are_reported_not_fatal(client, hub_staff, hub_desk, params):
+    case = make_case(hub_desk, hub_staff)
+    response = get(client, hub_staff, **params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="filter-errors"' in html
+    # The bad filter is left out; the list still shows what is there.
+    assert references(response) == [case.reference]
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJzIjoiYWN0aXZpdHkifQ:bad:sig", "a" * 500])
+def test_tampered_cursor_shows_first_page_with_a_message(client, hub_staff, hub_desk, cursor):
+    case = make_case(hub_desk, hub_staff)
+    response = get(client, hub_staff, cursor=cursor)
+    assert response.status_code == 200
+    assert 'data-testid="cursor-problem"' in response.content.decode()
+    assert references(response) == [case.reference]
+
+
+def test_cursor_of_another_sort_is_refused(hub_staff, hub_desk):
+    for _ in range(3):
+        make_case(hub_desk, hub_staff)
+    page = selectors.case_list(user=hub_staff, per_page=10, filters=CaseFilters(sort="opened"))
+    other = selectors.case_list(user=hub_staff, per_page=10)
+    assert page.rows and other.rows
+    cursor = selectors._encode_cursor(page.rows[0], "opened", "n")
+    with pytest.raises(selectors.InvalidCursor):
+        selectors.case_list(user=hub_staff, cursor=cursor, per_page=10)
+
+
+def test_no_results_message(client, hub_staff, hub_desk):
+    make_case(hub_desk, hub_staff)
+    response = get(client, hub_staff, q="存在しない名前")
+    assert references(response) == []
+    assert 'data-testid="no-results"' in response.content.decode()
+
+
+# --- keyset pagination ----------------------------------------------------------
+def _walk(client, user, params, direction="next-page"):
+    """Follow next (or previous) links from the first page; every row seen, in order."""
+    seen = []
+    client.force_login(user)
+    response = client.get(URL, params)
+    pages = 0
+    while True:
+        pages += 1
+        seen += references(response)
+        match = re.search(rf'href="([^"]+)" rel="\w+" data-testid="{direction}"', response.content.decode())
+        if not match or pages > 50:
+            return seen, response
+        response = client.get(match.group(1).replace("&amp;", "&"))
+
+
+@pytest.mark.parametrize("sort", ["activity", "opened", "opened_asc", "reference"])
+def test_keyset_pagination_visits_every_row_once(client, hub_staff, hub_desk, sort):
+    base = timezone.now().replace(microsecond=0)
+    # Many rows share a timestamp: the id breaks the tie, nothing is skipped.
+    for i in range(23):
+        make_case(hub_desk, hub_staff, when=base - timedelta(minutes=i // 4))
+    expected = list(selectors.case_list(user=hub_staff, per_page=100, filters=CaseFilters(sort=sort)).rows)
+    assert len(expected) == 23
+    seen, last = _walk(client, hub_staff, {"sort": sort, "per_page": 10})
+    assert seen == [c.reference for c in expected]
+    assert len(seen) == len(set(seen)) == 23
+    # …and back again with the "previous" links from the last page.
+    back = []
+    response = last
+    while True:
+        back = references(response) + back
+        match = re.search(r'href="([^"]+)" rel="prev" data-testid="prev-page"', response.content.decode())
+        if not match:
+            break
+        response = client.get(match.group(1).replace("&amp;", "&"))
+    assert back == seen
+
+
+def test_keyset_order_matches_the_index(hub_staff, hub_desk):
+    base = timezone.now()
+    cases = [make_case(hub_desk, hub_staff, when=base) for _ in range(5)]
+    rows = selectors.case_list(user=hub_staff, per_page=10).rows
+    assert [c.pk for c in rows] == sorted((c.pk for c in cases), reverse=True)
+
+
+def test_paging_keeps_the_filters(client, hub_staff, hub_desk):
+    for _ in range(12):
+        make_case(hub_desk, hub_staff, status="waiting")
+    for _ in range(5):
+        make_case(hub_desk, hub_staff, status="open")
+    seen, _last = _walk(client, hub_staff, {"status": "waiting", "per_page": 10})
+    assert len(seen) == 12
+    assert set(Case.objects.filter(reference__in=seen).values_list("status", flat=True)) == {"waiting"}
+
+
+# --- the bounded count ------------------------------------------------------------
+def test_count_is_exact_below_the_cap(client, hub_staff, hub_desk, settings):
+    settings.CASE_LIST_COUNT_CAP = 5
+    for _ in range(4):
+        make_case(hub_desk, hub_staff)
+    html = get(client, hub_staff).content.decode()
+    count = re.search(r'data-testid="case-count">\s*([^<]+?)\s*<', html).group(1)
+    assert "4" in count and "+" not in count
+
+
+def test_count_shows_plus_beyond_the_cap(client, hub_staff, hub_desk, settings):
+    settings.CASE_LIST_COUNT_CAP = 5
+    for _ in range(7):
+        make_case(hub_desk, hub_staff)
+    page = selectors.case_list(user=hub_staff, per_page=10)
+    assert page.count == 5 and page.count_capped and page.count_label == "5+"
+    html = get(client, hub_staff).content.decode()
+    count = re.search(r'data-testid="case-count">\s*([^<]+?)\s*<', html).group(1)
+    assert "5+" in count
+    assert len(references(get(client, hub_staff))) == 7
+
+
+def test_count_label_uses_thousands_separator(hub_staff, hub_desk, settings):
+    settings.CASE_LIST_COUNT_CAP = 10_000
+    page = selectors.CaseListPage(
+        rows=[],
+        count=10_000,
+        count_capped=True,
+        count_cap=10_000,
+        next_cursor=None,
+        prev_cursor=None,
+        per_page=25,
+        sort="activity",
+    )
+    assert page.count_label == "10,000+"
+
+
+# --- constant queries ----------------------------------------------------------------
+def _many_cases(n, desk, staff):
+    """n full cases (client, two consultations with topics, follow-ups) through the service."""
+    vi, en = Language.objects.get(code="vi"), Language.objects.get(code="en")
+    topics = [Topic.objects.get(code="residency.extension"), Topic.objects.get(code="tax.resident")]
+    for i in range(n):
+        person = Client.objects.create(registered_desk=desk, name=f"テスト 太郎{i}", name_latin=f"Test Taro{i}")
+        first = services.consultation_log(
+            by=staff,
+            desk=desk,
+            channel="walk_in",
+            language=vi,
+            topics=topics,
+            intake_token=uuid.uuid4(),
+            client=person,
+            follow_up=services.FollowUpRequest(due_date=timezone.localdate() - timedelta(days=i % 3), note="確認"),
+        )
+        services.consultation_log(
+            by=staff,
+            desk=desk,
+            channel="phone",
+            language=en,
+            topics=topics[:1],
+            intake_token=uuid.uuid4(),
+            case=first.case,
+        )
+
+
+def test_queries_are_constant_per_page_size(client, hub_staff, coordinator, hub_desk):
+    _many_cases(105, hub_desk, hub_staff)
+    assert Consultation.objects.count() == 210
+    client.force_login(coordinator)
+    client.get(URL)  # warm the per-process reference cache like any running server
+    counts = {}
+    for per_page in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, {"per_page": per_page, "q": "テスト"})
+        assert response.status_code == 200
+        assert len(references(response)) == per_page
+        counts[per_page] = len(queries)
+    assert counts[10] == counts[100], counts
+    # session, user, memberships, visible desks, then one query per filter
+    # choice list (desks, colleagues, languages, topics, municipalities), the
+    # bounded count, the rows, and the session save (SESSION_SAVE_EVERY_REQUEST).
+    assert counts[10] <= 14, counts
+
+
+def test_selector_runs_two_queries(hub_staff, hub_desk, django_assert_num_queries):
+    _many_cases(12, hub_desk, hub_staff)
+    selectors.case_list(user=hub_staff, per_page=10)  # fills the visibility cache on the user
+    for per_page in (10, 100):
+        with django_assert_num_queries(2):
+            page = selectors.case_list(user=hub_staff, per_page=per_page, filters=CaseFilters(q="テスト", overdue=True))
+            [(row.client.display_name, row.handling_desk.code, row.latest_language) for row in page.rows]
