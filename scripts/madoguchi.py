@@ -55,7 +55,16 @@ def local_postgres_url() -> str | None:
     import psycopg
 
     try:
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3):
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3, autocommit=True
+        ) as conn:
+            # A new machine's server has no "madoguchi" database yet; the test
+            # database is made from it by name, and makemigrations --check
+            # looks at it.
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+                # Another run may create it at the same moment.
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                    conn.execute(f'CREATE DATABASE "{DB_NAME}"')
             return f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
     except psycopg.Error:
         return None
