@@ -279,9 +279,9 @@ class CaseCounter(models.Model):
 
 class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("walk-in (来所)")
-    PHONE = "phone", _("phone")
+    PHONE = "phone", pgettext_lazy("channel", "phone")
     THREE_WAY_PHONE = "three_way_phone", _("three-way phone call")
-    EMAIL = "email", _("e-mail")
+    EMAIL = "email", pgettext_lazy("channel", "e-mail")
     SNS = "sns", _("SNS / LINE")
     ONLINE = "online", _("online (video)")
     OUTREACH = "outreach", _("outreach visit")
