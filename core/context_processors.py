@@ -10,6 +10,12 @@ def _nav(user) -> list[dict]:
     shows only to people holding its capability."""
     entries = [
         {"label": _("Home"), "url": reverse("home"), "name": "home", "cap": None},
+        {
+            "label": _("New consultation"),
+            "url": reverse("consultation_new"),
+            "name": "consultation_new",
+            "cap": Capability.LOG_CONSULTATIONS,
+        },
         {"label": _("Cases"), "url": reverse("case_list"), "name": "case_list", "cap": Capability.VIEW_CASES},
         {"label": _("Desks"), "url": reverse("desk_list"), "name": "desk_list", "cap": Capability.VIEW_DESKS},
     ]

@@ -75,3 +75,57 @@ class DeskFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"T{n:04d}")
     name_ja = factory.LazyAttribute(lambda o: f"{o.municipality.name_ja} 相談窓口")
     name_en = factory.LazyAttribute(lambda o: f"{o.municipality.name_en} desk")
+
+
+# --- Consultations (consult/) ---------------------------------------------------
+# Synthetic people only.  Reference rows (languages, topics) come from the
+# `reference_data` fixture; the factories look them up by code.
+
+
+def _language(code: str):
+    from consult.models import Language
+
+    return Language.objects.get(code=code)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consult.Client"
+
+    registered_desk = factory.SubFactory(DeskFactory)
+    name = factory.Sequence(lambda n: f"テスト 相談者{n}")
+    client_type = "self"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consult.Case"
+
+    reference = factory.Sequence(lambda n: f"TST-2026-{n:05d}")
+    handling_desk = factory.SubFactory(DeskFactory)
+    created_by = factory.SubFactory(UserFactory)
+    status = "open"
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consult.Consultation"
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory)
+    desk = factory.LazyAttribute(lambda o: o.case.handling_desk)
+    channel = "walk_in"
+    language = factory.LazyFunction(lambda: _language("vi"))
+    created_by = factory.LazyAttribute(lambda o: o.case.created_by)
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        """topics=["residency.extension", …] (codes); default: one topic."""
+        if not create:
+            return
+        from consult.models import ConsultationTopic, Topic
+
+        codes = extracted or ["residency.extension"]
+        ConsultationTopic.objects.bulk_create(
+            [ConsultationTopic(consultation=obj, topic=t) for t in Topic.objects.filter(code__in=codes)]
+        )

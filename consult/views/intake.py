@@ -1,1 +1,216 @@
-urlpatterns = []
+"""The intake screen (相談受付): log a walk-in or phone consultation in one
+keyboard-first form, a quick anonymous contact in seconds, another
+consultation in an existing case (再相談), and promote a quick contact to a
+full case.  Thin views: check access, bind forms, call one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consult import services
+from consult.access import get_case_for_user
+from consult.forms import CLIENT_NEW, ClientChoiceForm, ClientForm, IntakeForm
+from consult.views import clients as client_views
+from municipalities.roles import Capability
+from municipalities.visibility import user_can
+
+
+def _require_logging(user) -> None:
+    """The intake screen is for people who log consultations somewhere;
+    read-only roles (statistics) get 403, not an empty form."""
+    if not user_can(user, Capability.LOG_CONSULTATIONS):
+        raise PermissionDenied
+
+
+def _apply_service_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _intake(request, *, case=None, quick: bool = False):
+    user = request.user
+    _require_logging(user)
+    data = request.POST if request.method == "POST" else None
+    form = IntakeForm(data, user=user, case=case, quick=quick)
+    with_client = case is None and not quick
+    choice = ClientChoiceForm(data, user=user) if with_client else None
+    client_form = ClientForm(data, user=user) if with_client else None
+
+    if request.method == "POST":
+        valid = form.is_valid()
+        if choice is not None:
+            valid = choice.is_valid() and valid
+            if choice.is_valid() and choice.cleaned_data["client_choice"] == CLIENT_NEW:
+                valid = client_form.is_valid() and valid
+        if valid:
+            consultation = _save(request, form, choice, client_form, case=case, quick=quick)
+            if consultation is not None:
+                saved = consultation.case
+                if case is None:
+                    messages.success(
+                        request,
+                        _("Saved. Reference number: %(reference)s") % {"reference": saved.reference},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Consultation added to %(reference)s.") % {"reference": saved.reference},
+                    )
+                return redirect(reverse("case_detail", args=[saved.pk]))
+
+    context = {"form": form, "case": case, "quick": quick}
+    if choice is not None:
+        context.update(_client_context(request, choice, client_form))
+    context["error_count"] = _error_count(form, context.get("choice"), context.get("client_form"))
+    return render(request, "consult/intake.html", context)
+
+
+def _client_context(request, choice: ClientChoiceForm, client_form: ClientForm, **extra) -> dict:
+    """What the client part shows on a (re-)rendered form: the client picked
+    before, the likely matches of a new client's name, and the new client's
+    fields as typed — validated only when "new client" was chosen."""
+    selected_clients, matches = [], []
+    if choice.is_bound and choice.is_valid() and choice.client is not None:
+        selected_clients = client_views.clients_for_display([choice.client], request.user)
+    if choice.is_bound and choice.mode == CLIENT_NEW:
+        matches = client_views.matches_for(request.user, client_form.data)
+    elif client_form.is_bound:
+        # Keep what was typed without complaining about fields nobody asked for.
+        client_form = ClientForm(
+            user=request.user, initial={name: client_form.data.get(name) for name in ClientForm.base_fields}
+        )
+    return {
+        "choice": choice,
+        "client_form": client_form,
+        "selected_clients": selected_clients,
+        "matches": matches,
+        **extra,
+    }
+
+
+def _error_count(*forms) -> int:
+    count = 0
+    for form in forms:
+        if form is not None and form.is_bound and form.errors:
+            count += sum(len(errors) for errors in form.errors.values())
+    return count
+
+
+def _save(request, form, choice, client_form, *, case, quick):
+    data = form.cleaned_data
+    follow_up = None
+    if data.get("follow_up_due"):
+        follow_up = services.FollowUpRequest(due_date=data["follow_up_due"], note=data["follow_up_note"].strip())
+    new_client = None
+    client = None
+    if choice is not None:
+        if choice.cleaned_data["client_choice"] == CLIENT_NEW:
+            new_client = client_form.client_data()
+            # The language the person consulted in is the best guess of the
+            # language they prefer; staff can change it on the client page.
+            new_client["preferred_language"] = data["language"]
+        else:
+            client = choice.client
+    try:
+        return services.consultation_log(
+            by=request.user,
+            desk=data["desk"],
+            channel=data["channel"],
+            language=data["language"],
+            topics=data["topics"],
+            intake_token=data["intake_token"],
+            interpretation_mode=data.get("interpretation_mode") or "none",
+            occurred_at=data["occurred_at"],
+            minutes=data.get("minutes"),
+            notes=(data.get("notes") or "").strip(),
+            actions=data.get("actions") or [],
+            case=case,
+            client=client,
+            new_client=new_client,
+            outcome=data.get("outcome") or "",
+            follow_up=follow_up,
+            sensitive_notes=(data.get("sensitive_notes") or "").strip(),
+            quick=quick,
+            request=request,
+        )
+    except ValidationError as error:
+        target = client_form if new_client is not None and hasattr(error, "error_dict") else form
+        if target is client_form and not set(error.error_dict) <= set(client_form.fields):
+            target = form
+        _apply_service_error(target, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_new(request):
+    return _intake(request)
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_quick(request):
+    return _intake(request, quick=True)
+
+
+@require_http_methods(["GET", "POST"])
+def case_consultation_new(request, pk: int):
+    case = get_case_for_user(request.user, pk, write=True)
+    if not user_can(request.user, Capability.LOG_CONSULTATIONS, desk=case.handling_desk):
+        raise PermissionDenied
+    return _intake(request, case=case)
+
+
+@require_http_methods(["GET", "POST"])
+def case_promote(request, pk: int):
+    """A quick contact becomes a full case: pick the client or register one."""
+    case = get_case_for_user(request.user, pk, write=True)
+    if not user_can(request.user, Capability.LOG_CONSULTATIONS, desk=case.handling_desk):
+        raise PermissionDenied
+    if not case.is_quick_contact:
+        messages.info(request, _("%(reference)s is already a full case.") % {"reference": case.reference})
+        return redirect(reverse("case_detail", args=[case.pk]))
+    data = request.POST if request.method == "POST" else None
+    choice = ClientChoiceForm(data, user=request.user, allow_anonymous=False)
+    client_form = ClientForm(data, user=request.user)
+    if data is not None and choice.is_valid():
+        new = choice.cleaned_data["client_choice"] == CLIENT_NEW
+        if not new or client_form.is_valid():
+            try:
+                with transaction.atomic():
+                    client = choice.client
+                    if new:
+                        client = services.client_create(
+                            by=request.user, desk=case.handling_desk, data=client_form.client_data(), request=request
+                        )
+                    services.case_promote(case=case, by=request.user, client=client, request=request)
+            except ValidationError as error:
+                _apply_service_error(client_form if new else choice, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(reference)s is now a full case for %(client)s.")
+                    % {
+                        "reference": case.reference,
+                        "client": client.display_name,
+                    },
+                )
+                return redirect(reverse("case_detail", args=[case.pk]))
+    context = {"case": case, **_client_context(request, choice, client_form, hide_anonymous=True)}
+    context["error_count"] = _error_count(context["choice"], context["client_form"])
+    return render(request, "consult/intake_promote.html", context)
+
+
+urlpatterns = [
+    path("consultations/new/", consultation_new, name="consultation_new"),
+    path("consultations/quick/", consultation_quick, name="consultation_quick"),
+    path("cases/<int:pk>/consultations/new/", case_consultation_new, name="case_consultation_new"),
+    path("cases/<int:pk>/promote/", case_promote, name="case_promote"),
+]
