@@ -1,4 +1,18 @@
-"""Synthetic demo staff for every role (never real people)."""
+"""Synthetic demo staff for every role, and demo consultations (never real people).
+
+    manage.py seed_demo                       # demo staff only (idempotent)
+    manage.py seed_demo --cases 500           # … and top up to 500 demo consultations
+    manage.py seed_demo --cases 500 --seed 7  # other synthetic people and dates
+
+`--cases N` is a target, not an increment: the n-th demo consultation has a
+fixed intake token, so running the command again with the same N adds
+nothing, and a larger N adds only the difference (`make run` seeds on every
+start).  With the same seed on the same day the rows are the same; the
+dates are relative to today (the current and the previous fiscal year).
+The generator lives in consult/demo.py.
+"""
+
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,11 +25,22 @@ from municipalities.roles import Role
 
 
 class Command(BaseCommand):
-    help = "Create synthetic demo staff for every role (idempotent). Demo only."
+    help = (
+        "Create synthetic demo staff for every role (idempotent) and, with --cases N, top the demo "
+        "consultations up to N. Demo only."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=settings.DEMO_PASSWORD_DEFAULT, help="password for every demo user")
         parser.add_argument("--consortium", default=None, help="consortium code (default: the first)")
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=0,
+            metavar="N",
+            help="make sure N synthetic demo consultations exist (a target: a second run with the same N adds none)",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed of the demo consultations")
 
     def handle(self, *args, **options):
         call_command("load_reference", verbosity=0)
@@ -30,6 +55,18 @@ class Command(BaseCommand):
         )
         hub = consortium.hub_municipality
         self.stdout.write(f"  admin, coordinator-{hub.code}, staff-{hub.code}, clerk-<code>, stats-<code>")
+        if options["cases"] > 0:
+            from consult.demo import seed_demo_cases
+
+            started = time.monotonic()
+            result = seed_demo_cases(consortium=consortium, target=options["cases"], seed=options["seed"])
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo consultations: {result.existing} already there, {result.added} added "
+                    f"({result.cases} cases, {result.clients} clients, {result.follow_ups} follow-ups) "
+                    f"in {time.monotonic() - started:.1f} s."
+                )
+            )
 
 
 def _user(username: str, *, password: str, display_name: str, email: str, superuser: bool = False):
