@@ -264,7 +264,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         manage("load_reference", env=env)
         password = args.password or DEMO_PASSWORD_DEFAULT
         seed = ["seed_demo", "--password", password]
-        if args.cases:  # once seed_demo grows demo cases
+        if args.cases:
             seed += ["--cases", str(args.cases)]
         manage(*seed, env=env)
 
@@ -356,7 +356,12 @@ def main() -> int:
     run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     run.add_argument("--port", default=os.environ.get("PORT", "8000"))
     run.add_argument("--password", default=os.environ.get("DEMO_PASSWORD"))
-    run.add_argument("--cases", type=int, default=int(os.environ.get("DEMO_CASES", "0")))
+    run.add_argument(
+        "--cases",
+        type=int,
+        default=int(os.environ.get("DEMO_CASES", "200")),
+        help="demo consultations to top up to (seed_demo --cases); 0 for none",
+    )
     test = sub.add_parser("test")
     test.add_argument("--pytest-only", action="store_true")
     test.add_argument("pytest_args", nargs="*", help="passed to pytest, as are options it does not know")
