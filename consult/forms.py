@@ -85,8 +85,9 @@ for _model in (Language, Topic, ResidenceStatus, Municipality):
 @lru_cache(maxsize=512)
 def _search_text(*labels: str) -> str:
     """What a type-to-filter box matches: every label normalised, plus the
-    kana reading and romaji of Japanese labels (在留 ← ざいりゅう, zairyu)."""
-    return " ".join(names.name_variants(*[label for label in labels if label]))
+    kana reading and romaji of Japanese labels (在留 ← ざいりゅう, zairyu),
+    joined by "|" so that static/js/intake.js can tell a prefix match."""
+    return names.VARIANT_SEPARATOR.join(names.name_variants(*[label for label in labels if label]))
 
 
 class ReferenceChoiceField(forms.ChoiceField):
@@ -219,14 +220,27 @@ class IntakeForm(forms.Form):
         label=_("Language used"),
         label_for=language_label,
         help_text=_("Type to filter: the language's own name, its Japanese or English name."),
+        error_messages={"required": _("Choose the language the consultation was held in.")},
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=Channel.choices, initial=Channel.WALK_IN, widget=forms.RadioSelect
+        label=_("Channel"),
+        choices=Channel.choices,
+        initial=Channel.WALK_IN,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the person contacted the desk.")},
     )
     interpretation_mode = forms.ChoiceField(
-        label=_("Interpretation"), choices=InterpretationMode.choices, initial=InterpretationMode.NONE
+        label=_("Interpretation"),
+        choices=InterpretationMode.choices,
+        initial=InterpretationMode.NONE,
+        error_messages={"required": _("Choose how the consultation was interpreted (or “none”).")},
     )
-    topics = TopicsField(label=_("Topics"), help_text=_("Several allowed. Type to filter the list."))
+    topics = TopicsField(
+        label=_("Topics"),
+        help_text=_(
+            "Several allowed. Type to filter; Enter ticks the first match. In the list, ↑↓ move and Space ticks."
+        ),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     actions = forms.MultipleChoiceField(
         label=_("Actions taken"), choices=Action.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -243,7 +257,12 @@ class IntakeForm(forms.Form):
             "invalid": _("Enter a number of minutes between 0 and 1440."),
         },
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=CaseOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=CaseOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the outcome: resolved at the desk, referred, or continuing.")},
+    )
     sensitive_notes = forms.CharField(
         label=_("Sensitive notes"),
         required=False,

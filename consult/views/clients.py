@@ -16,7 +16,7 @@ from consult.countries import country_name
 from consult.models import Case, Client
 from core.audit import audit_log
 from municipalities.roles import Capability
-from municipalities.visibility import visible_desk_ids
+from municipalities.visibility import user_can, visible_desk_ids
 
 SEARCH_LIMIT = 10
 MATCH_LIMIT = 5
@@ -125,7 +125,8 @@ def client_detail(request, pk: int):
     )
     audit_log(actor=request.user, action="view", obj=client, desk=client.registered_desk, request=request)
     client.nationality_name = country_name(client.nationality)
-    return render(request, "consult/clients/detail.html", {"client": client, "cases": cases})
+    context = {"client": client, "cases": cases, "can_log": user_can(request.user, Capability.LOG_CONSULTATIONS)}
+    return render(request, "consult/clients/detail.html", context)
 
 
 urlpatterns = [

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from consult import services
 from consult.access import get_case_for_user
 from consult.forms import CLIENT_NEW, ClientChoiceForm, ClientForm, IntakeForm
+from consult.models import Client
 from consult.views import clients as client_views
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
@@ -42,7 +43,15 @@ def _intake(request, *, case=None, quick: bool = False):
     data = request.POST if request.method == "POST" else None
     form = IntakeForm(data, user=user, case=case, quick=quick)
     with_client = case is None and not quick
-    choice = ClientChoiceForm(data, user=user) if with_client else None
+    # /consultations/new/?client=<id> (from the client page) starts with that client picked.
+    initial_client = request.GET.get("client", "") if data is None else ""
+    choice = (
+        ClientChoiceForm(
+            data, user=user, initial={"client_choice": initial_client} if initial_client.isdigit() else None
+        )
+        if with_client
+        else None
+    )
     client_form = ClientForm(data, user=user) if with_client else None
 
     if request.method == "POST":
@@ -81,6 +90,12 @@ def _client_context(request, choice: ClientChoiceForm, client_form: ClientForm, 
     selected_clients, matches = [], []
     if choice.is_bound and choice.is_valid() and choice.client is not None:
         selected_clients = client_views.clients_for_display([choice.client], request.user)
+    elif not choice.is_bound and str(choice.initial.get("client_choice", "")).isdigit():
+        picked = Client.objects.visible_to(request.user).filter(pk=int(choice.initial["client_choice"])).first()
+        if picked is None:
+            choice.initial = {}
+        else:
+            selected_clients = client_views.clients_for_display([picked], request.user)
     if choice.is_bound and choice.mode == CLIENT_NEW:
         matches = client_views.matches_for(request.user, client_form.data)
     elif client_form.is_bound:

@@ -29,9 +29,16 @@
     return out.replace(/[\s\u30fb\uff65,，、.．\-‐－_/()（）[\]「」'’"]+/g, " ").trim();
   }
 
+  // data-search holds the normalised variants of a label joined by "|"
+  // (consult/forms.py _search_text).
   function matches(searchText, query) {
     if (!query) return true;
     return query.split(" ").every((token) => searchText.includes(token));
+  }
+
+  function startsWith(searchText, query) {
+    const compact = query.replace(/ /g, "");
+    return `|${searchText}`.includes(`|${query}`) || `|${searchText}`.includes(`|${compact}`);
   }
 
   function composing(event) {
@@ -138,13 +145,16 @@
       status.textContent = query ? (count ? msg.count.replace("%s", count) : msg.none) : "";
     };
 
+    // The topic Enter ticks: the first whose name starts with what was
+    // typed (ねんきん → 年金・脱退一時金), else the first that contains it.
     const firstOwnMatch = () => {
       const query = normalise(input.value);
       if (!query) return null;
-      for (const item of list.querySelectorAll("[data-topic]")) {
-        if (!item.hidden && matches(item.dataset.search, query)) return own(item);
-      }
-      return null;
+      const items = Array.from(list.querySelectorAll("[data-topic]")).filter(
+        (item) => !item.closest("[hidden]") && matches(item.dataset.search, query),
+      );
+      const best = items.find((item) => startsWith(item.dataset.search, query)) || items[0];
+      return best ? own(best) : null;
     };
 
     const updateSummary = () => {
@@ -156,7 +166,47 @@
       summary.textContent = labels.length ? msg.selected.replace("%s", labels.join("、")) : "";
     };
 
-    input.addEventListener("input", apply);
+    // The list is one Tab stop (roving tabindex): ↑↓ (←→, Home, End) move
+    // between the visible topics, Space ticks.  Otherwise reaching the
+    // client part would take a Tab per topic.
+    const visibleBoxes = () =>
+      Array.from(list.querySelectorAll("input[type=checkbox]")).filter((box) => !box.closest("[hidden]"));
+    const rove = (target) => {
+      for (const box of list.querySelectorAll("input[type=checkbox]")) box.tabIndex = box === target ? 0 : -1;
+    };
+    const reRove = () => {
+      const current = list.querySelector("input[type=checkbox][tabindex='0']");
+      if (!current || current.closest("[hidden]")) rove(visibleBoxes()[0] || null);
+    };
+    list.addEventListener("focusin", (event) => {
+      if (event.target.type === "checkbox") rove(event.target);
+    });
+    list.addEventListener("keydown", (event) => {
+      const boxes = visibleBoxes();
+      const index = boxes.indexOf(event.target);
+      if (index < 0) return;
+      let next = null;
+      if (event.key === "ArrowDown" || event.key === "ArrowRight") next = boxes[index + 1];
+      else if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = index > 0 ? boxes[index - 1] : input;
+      else if (event.key === "Home") next = boxes[0];
+      else if (event.key === "End") next = boxes[boxes.length - 1];
+      else if (event.key === "Enter") {
+        // Enter on a topic ticks it rather than saving the half-filled form.
+        event.preventDefault();
+        event.target.checked = !event.target.checked;
+        updateSummary();
+        return;
+      }
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+    });
+
+    input.addEventListener("input", () => {
+      apply();
+      reRove();
+    });
     input.addEventListener("keydown", (event) => {
       if (composing(event)) return;
       if (event.key === "Enter") {
@@ -168,15 +218,17 @@
           box.checked = true;
           input.value = "";
           apply();
+          reRove();
           updateSummary();
         }
       } else if (event.key === "ArrowDown") {
         event.preventDefault();
-        const first = list.querySelector("[data-topic]:not([hidden]) input");
+        const first = visibleBoxes()[0];
         if (first) first.focus();
       }
     });
     list.addEventListener("change", updateSummary);
+    rove(visibleBoxes()[0] || null);
     updateSummary();
   }
 

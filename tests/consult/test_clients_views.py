@@ -190,6 +190,7 @@ def test_client_page_owner_and_colleague_and_audit(client, hub_staff, coordinato
         html = response.content.decode()
         assert "田中 太郎" in html and "タナカ タロウ" in html and "ベトナム" in html
         assert case.reference in html
+        assert f'href="{reverse("consultation_new")}?client={person.pk}"' in html
         assert AuditEvent.objects.filter(
             actor=user, action="view", object_type="consult.client", object_id=str(person.pk)
         ).exists()

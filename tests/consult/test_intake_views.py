@@ -239,6 +239,20 @@ def test_walk_in_for_an_existing_client(client, hub_staff, hub_desk):
     assert Client.objects.count() == 1
 
 
+def test_intake_from_the_client_page_starts_with_the_client_picked(client, hub_staff, ibara_clerk, hub_desk):
+    person = ClientFactory(registered_desk=hub_desk, name="佐藤 花子")
+    url = f"{NEW}?client={person.pk}"
+    client.force_login(hub_staff)
+    html = client.get(url).content.decode()
+    assert re.search(rf'value="{person.pk}" id="client-choice-{person.pk}" checked', html)
+    assert "佐藤 花子" in html
+    # Someone who cannot see the client gets the ordinary empty form.
+    client.force_login(ibara_clerk)
+    html = client.get(url).content.decode()
+    assert "佐藤" not in html
+    assert re.search(r'id="client-choice-anonymous" checked', html)
+
+
 def test_a_client_of_another_municipality_cannot_be_posted(client, ibara_clerk, ibara_desk, hub_desk):
     """A forged client id from a desk the clerk cannot see is refused, and
     the page does not reveal who it is."""
@@ -290,7 +304,7 @@ def test_validation_errors_keep_everything_typed(client, hub_staff, hub_desk):
     assert Case.objects.count() == 0 and Client.objects.count() == 0
     html = response.content.decode()
     # The errors, in Japanese (the default interface language) …
-    assert "このフィールドは必須です。" in html  # language
+    assert "相談で使った言語を選んでください。" in html
     assert "0〜1440" in html  # minutes
     assert "1900" in html and "年" in html  # birth year range
     # … linked to their fields for screen readers …
