@@ -87,12 +87,13 @@ def case_list(request):
             "prev_url": _page_url(request, page.prev_cursor),
             "first_url": f"{reverse('case_list')}?{first_page_params.urlencode()}",
             "new_consultation_url": _optional_url("consultation_new"),
+            "can_merge_clients": user_can(user, Capability.MERGE_CLIENTS),
         },
     )
 
 
 # --- the case page --------------------------------------------------------------
-def _render_case(request, case: Case, *, status: int = 200, **forms):
+def _render_case(request, case: Case, **forms):
     user = request.user
     desk = case.handling_desk
     colleagues = list(selectors.colleagues_for_desk(desk))
@@ -123,7 +124,7 @@ def _render_case(request, case: Case, *, status: int = 200, **forms):
         "add_consultation_url": _optional_url("case_consultation_new", case.pk),
         "is_closed": case.status == CaseStatus.CLOSED,
     }
-    return render(request, "consult/case_detail.html", context, status=status)
+    return render(request, "consult/case_detail.html", context)
 
 
 @require_GET
@@ -170,7 +171,6 @@ def case_edit(request, pk: int):
     case = get_case_for_user(user, pk, write=True)
     colleagues = list(selectors.colleagues_for_desk(case.handling_desk))
     conflict_rows = None
-    status = 200
     if request.method == "POST":
         form = CaseEditForm(request.POST, case=case, user=user, colleagues=colleagues)
         if form.is_valid():
@@ -190,23 +190,16 @@ def case_edit(request, pk: int):
                 form.is_valid()
                 conflict_rows = _conflict_rows(form, current)
                 case = current
-                status = 409
             except ValidationError as error:
                 form.add_error(None, error)
-                status = 400
             else:
                 messages.success(request, _("The case was saved."))
                 return redirect(case)
-        else:
-            status = 400
     else:
         form = CaseEditForm(case=case, user=user, colleagues=colleagues)
-    return render(
-        request,
-        "consult/case_edit.html",
-        {"case": case, "form": form, "conflict_rows": conflict_rows},
-        status=status,
-    )
+    # Re-rendered forms (errors, conflict) answer 200 like every form of the
+    # portal: a 4xx document is a console error in the browser.
+    return render(request, "consult/case_edit.html", {"case": case, "form": form, "conflict_rows": conflict_rows})
 
 
 @require_POST
@@ -215,7 +208,7 @@ def case_close(request, pk: int):
     case = get_case_for_user(user, pk, write=True)
     form = CaseCloseForm(request.POST)
     if not form.is_valid():
-        return _render_case(request, case, close_form=form, status=400)
+        return _render_case(request, case, close_form=form)
     try:
         services.case_close(
             case=case,
@@ -267,7 +260,7 @@ def case_follow_up_add(request, pk: int):
     colleagues = list(selectors.colleagues_for_desk(case.handling_desk))
     form = FollowUpForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
-        return _render_case(request, case, follow_up_form=form, status=400)
+        return _render_case(request, case, follow_up_form=form)
     services.follow_up_create(
         case=case,
         by=user,
@@ -310,7 +303,7 @@ def case_link_earlier(request, pk: int):
             except ValidationError as error:
                 form.add_error("reference", error)
     if not form.is_valid():
-        return _render_case(request, case, earlier_form=form, status=400)
+        return _render_case(request, case, earlier_form=form)
     messages.success(request, _("The earlier case was linked."))
     return redirect(case)
 

@@ -112,23 +112,18 @@ def client_merge(request):
     merge = get_client_for_user(user, merge_id)
     _require_merger(user, keep, merge)
     form = ClientMergeForm(request.POST or None, initial={"keep": keep.pk, "merge": merge.pk})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.client_merge(keep=keep, merge=merge, by=user, request=request)
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("The two records were merged. Every case of the duplicate now belongs to %(name)s.")
-                    % {"name": keep.display_name},
-                )
-                return redirect(_client_detail_url(keep) or reverse("client_merge"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_merge(keep=keep, merge=merge, by=user, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            status = 400
+            messages.success(
+                request,
+                _("The two records were merged. Every case of the duplicate now belongs to %(name)s.")
+                % {"name": keep.display_name},
+            )
+            return redirect(_client_detail_url(keep) or reverse("client_merge"))
     cases = list(
         Case.objects.visible_to(user)
         .filter(client__in=[keep, merge])
@@ -152,7 +147,6 @@ def client_merge(request):
             "form": form,
             "swap_url": f"{reverse('client_merge')}?keep={merge.pk}&merge={keep.pk}",
         },
-        status=status,
     )
 
 
@@ -169,10 +163,17 @@ def _candidates(request):
             .select_related("registered_desk", "residence_municipality")
             .order_by("-created_at", "-id")[:CANDIDATE_LIMIT]
         )
+    keep_id = request.GET.get("keep") or ""
     return render(
         request,
         "consult/merge_pick.html",
-        {"q": q, "candidates": candidates, "limit": CANDIDATE_LIMIT},
+        {
+            "q": q,
+            "candidates": candidates,
+            "limit": CANDIDATE_LIMIT,
+            # /clients/merge/?keep=<id> from a client page: that record is preselected.
+            "keep_id": int(keep_id) if keep_id.isdigit() else None,
+        },
     )
 
 
