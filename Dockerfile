@@ -38,4 +38,4 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --
 USER madoguchi
 EXPOSE 8000
 # The web command; the worker and beat services override it.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

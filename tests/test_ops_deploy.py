@@ -168,9 +168,9 @@ def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
     port = _free_port()
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],  # the container's command
         cwd=ROOT,
-        env=env,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
         stdout=log,
         stderr=subprocess.STDOUT,
         process_group=0,
@@ -187,7 +187,7 @@ def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
                 time.sleep(0.3)
 
         # The load balancer's probe: plain HTTP, not redirected, JSON only.
-        health = _get(port, "/healthz")
+        health = _get(port, "/healthz?q=%E7%94%B0%E4%B8%AD%E5%A4%AA%E9%83%8E")  # ?q=田中太郎
         assert health.status in (200, 503)
         assert set(json.loads(health.body)) == {"status", "checks"}
         assert json.loads(health.body)["checks"]["database"]["ok"] is True, health.body
@@ -235,3 +235,9 @@ def test_gunicorn_serves_the_portal_with_production_settings(tmp_path):
             os.killpg(server.pid, 9)
             server.wait()
         log.close()
+    # The access log names the path but never a query string (a client's name).
+    access_log = (tmp_path / "gunicorn.log").read_text()
+    assert '"GET /healthz" 200' in access_log or '"GET /healthz" 503' in access_log, access_log
+    assert "q=" not in access_log
+    assert "%E7%94%B0" not in access_log.upper()
+    assert "田中" not in access_log
