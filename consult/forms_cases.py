@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -38,6 +40,34 @@ def _user_label(user) -> str:
     return str(user)
 
 
+class QuickSelect(forms.Select):
+    """A <select> whose options are written in Python.
+
+    The case list's filter form has a few hundred options (topics,
+    colleagues, languages…); Django renders each through its own template,
+    which costs tens of milliseconds per request on every list page.  Same
+    markup and attributes (id, aria-describedby, aria-invalid, required)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = {str(v) for v in self.format_value(value)}
+
+        def option(option_value, label):
+            if str(option_value) in selected:
+                return format_html('<option value="{}" selected>{}</option>', option_value, label)
+            return format_html('<option value="{}">{}</option>', option_value, label)
+
+        parts = []
+        for choice_value, choice_label in self.choices:
+            if isinstance(choice_label, (list, tuple)):
+                inner = format_html_join("", "{}", ((option(v, lab),) for v, lab in choice_label))
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', choice_value, inner))
+            else:
+                parts.append(option(choice_value, choice_label))
+        return format_html("<select{}>{}</select>", flatatt(final), format_html_join("", "{}", ((p,) for p in parts)))
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -63,24 +93,30 @@ class CaseListFilterForm(forms.Form):
         max_length=200,
         help_text=_("A client's name in any script or order (e.g. 田中, Nguyen Van A), or a reference number."),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    desk = forms.TypedChoiceField(label=_("Handling desk"), required=False, coerce=int, empty_value=None)
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
-    language = forms.TypedChoiceField(label=_("Language used"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    desk = forms.TypedChoiceField(
+        label=_("Handling desk"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=QuickSelect)
+    language = forms.TypedChoiceField(
+        label=_("Language used"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     topic = forms.TypedChoiceField(
         label=_("Topic"),
         required=False,
         coerce=int,
         empty_value=None,
         help_text=_("A main topic includes its sub-topics."),
+        widget=QuickSelect,
     )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
-    residence = forms.ChoiceField(label=_("Municipality of residence"), required=False)
+    residence = forms.ChoiceField(label=_("Municipality of residence"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("Only cases with overdue follow-ups"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("activity", _("Latest activity first")),
             ("opened", _("Opened, newest first")),
@@ -91,6 +127,7 @@ class CaseListFilterForm(forms.Form):
     per_page = forms.TypedChoiceField(
         label=_("Rows per page"),
         required=False,
+        widget=QuickSelect,
         coerce=int,
         empty_value=DEFAULT_PER_PAGE,
         choices=[(str(n), str(n)) for n in PER_PAGE_CHOICES],
