@@ -131,7 +131,7 @@ def _save(request, form, choice, client_form, *, case, quick):
         if choice.cleaned_data["client_choice"] == CLIENT_NEW:
             new_client = client_form.client_data()
             # The language the person consulted in is the best guess of the
-            # language they prefer; staff can change it on the client page.
+            # language they prefer (shown on the client page).
             new_client["preferred_language"] = data["language"]
         else:
             client = choice.client
