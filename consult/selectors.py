@@ -40,9 +40,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from core.models import AuditEvent
-from municipalities.models import Desk, Membership
-from municipalities.roles import CASE_ROLES
-from municipalities.visibility import visible_desk_ids
+from municipalities.models import Desk
+from municipalities.visibility import memberships_seeing_desks, visible_desk_ids
 
 from .models import Action, Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
 
@@ -325,31 +324,15 @@ def visible_desks(user) -> QuerySet[Desk]:
     return Desk.objects.filter(pk__in=sorted(visible_desk_ids(user))).select_related("municipality")
 
 
-def _colleague_memberships(desk_ids) -> QuerySet[Membership]:
-    """Active case-working memberships of people who see any of `desk_ids`.
-
-    This is the visibility rule read backwards (who sees a desk, rather than
-    which desks a person sees): case roles at the desk's own municipality,
-    and case roles at the hub municipality of the desk's consortium.
-    tests/consult/test_case_detail.py checks it against
-    `municipalities.visibility.user_can` for every fixture user."""
-    ids = sorted(desk_ids)
-    return (
-        Membership.objects.active()
-        .filter(role__in=sorted(CASE_ROLES))
-        .filter(Q(municipality__desks__id__in=ids) | Q(municipality__hub_of__municipalities__desks__id__in=ids))
-    )
-
-
 def colleagues_for_desk(desk: Desk) -> QuerySet:
     """People who can see (and so be assigned) cases handled at `desk`."""
-    user_ids = _colleague_memberships([desk.pk]).values("user_id")
+    user_ids = memberships_seeing_desks([desk.pk]).values("user_id")
     return get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username")
 
 
 def assignable_users(user) -> QuerySet:
     """People who can see at least one desk `user` sees (the assignee filter)."""
-    user_ids = _colleague_memberships(visible_desk_ids(user)).values("user_id")
+    user_ids = memberships_seeing_desks(visible_desk_ids(user)).values("user_id")
     return get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username")
 
 

@@ -151,3 +151,20 @@ def statistics_municipality_ids(user, capability: str = Capability.VIEW_STATISTI
     if getattr(user, "is_authenticated", False):
         cache[key] = ids
     return ids
+
+
+def memberships_seeing_desks(desk_ids, capability: str = Capability.VIEW_CASES):
+    """The same rule read backwards: active memberships whose holders see any
+    of `desk_ids` with `capability` — the capability at the desk's own
+    municipality, or at the hub municipality of the desk's consortium.
+    Used to offer assignees; tests check it against `visible_desk_ids`."""
+    from .models import Membership
+    from .roles import ROLE_CAPABILITIES
+
+    roles = sorted(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+    ids = sorted(desk_ids)
+    return (
+        Membership.objects.active()
+        .filter(role__in=roles)
+        .filter(Q(municipality__desks__id__in=ids) | Q(municipality__hub_of__municipalities__desks__id__in=ids))
+    )
