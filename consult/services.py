@@ -122,6 +122,9 @@ def consultation_log(
     if new_client is not None and (client is not None or case is not None):
         raise ValueError("new_client is for a new case without a client")
     _require_client_visible(by, client)
+    if sensitive_notes:
+        # 要配慮個人情報 has its own permission; a forged form field must not bypass it.
+        _require(by, Capability.VIEW_SENSITIVE_NOTES, case.handling_desk if case is not None else desk)
     if not topics:
         raise ValidationError(_("Choose at least one topic."))
     if outcome and outcome not in CaseOutcome.values:

@@ -81,3 +81,12 @@ def test_client_of_another_municipality_cannot_be_attached(hub_staff, ibara_cler
     with pytest.raises(PermissionDenied):
         _log(ibara_clerk, ibara.desks.get(), client=hub_client)
     assert Case.objects.count() == 0
+
+
+def test_sensitive_notes_need_their_own_permission(ibara_clerk, ibara):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        _log(ibara_clerk, ibara.desks.get(), sensitive_notes="DV: synthetic test text")
+    assert Case.objects.count() == 0
+    assert _log(ibara_clerk, ibara.desks.get()).case.sensitive_notes == ""
