@@ -90,7 +90,8 @@ def test_make_run_serves_the_portal_and_ctrl_c_stops_everything(tmp_path):
     try:
         deadline = time.monotonic() + 300
         status, body = _healthz(base)
-        while status != 200:
+        # Healthy, and the banner printed (it follows the web server's start).
+        while status != 200 or "Ctrl-C stops" not in log_path.read_text():
             assert launcher.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, f"/healthz stayed {status} {body}\n{log_path.read_text()}"
             time.sleep(1)
