@@ -393,9 +393,9 @@ class FollowUp(models.Model):
     """Something to do for a case by a date (フォローアップ)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
+        OPEN = "open", pgettext_lazy("follow-up status", "open")
+        DONE = "done", pgettext_lazy("follow-up status", "done")
+        CANCELLED = "cancelled", pgettext_lazy("follow-up status", "cancelled")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
     due_date = models.DateField(_("due date"))
