@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 import statistics
@@ -815,6 +816,7 @@ def run_benchmark(
         )
 
     log("")
+    log("load average (1, 5, 15 min) before measuring: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     log(f"measuring: {repeat} timed requests per scenario after {warmup} untimed, one at a time,")
     log("through django.test.Client (all middleware, the real view and template); time = wall clock per request")
     log("")
@@ -836,6 +838,7 @@ def run_benchmark(
                 f"  rows {m.rows:3d}  db {m.db_ms:6.1f} ms  {scenario.label}"
             )
 
+    log("load average (1, 5, 15 min) after measuring: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     _explain_section(report, full_size=full_size, log=log)
     _targets(report, full_size=full_size, log=log)
     return report
@@ -852,6 +855,9 @@ def _explain_section(report: Report, *, full_size: bool, log) -> None:
         ("search.kanji2", "bounded count of q=田中 (hub)"),
         ("list.hub", "rows of page 1 (hub)"),
         ("deep.hub", "rows of the deep page (hub)"),
+        ("search.common", "rows of q=nguyen (hub)"),
+        ("search.common.partner", "rows of q=nguyen (partner clerk)"),
+        ("search.common.partner", "bounded count of q=nguyen (partner clerk)"),
     ):
         m = report.measurements[key]
         sql = _count_query(m) if "count" in title else _main_query(m)
@@ -865,7 +871,9 @@ def _explain_section(report: Report, *, full_size: bool, log) -> None:
         m = report.measurements[key]
         plans = [explain(sql, force_index=force) for sql in (_main_query(m), _count_query(m)) if sql]
         seq = sorted({hit for plan in plans for hit in _NO_SEQ_SCAN.findall(plan)})
-        gin = all("client_name_grams_gin" in plan for plan in plans)
+        # The names are looked up through the GIN index (for a very common name
+        # the page's rows then come from the sort index, the count from the GIN).
+        gin = any("client_name_grams_gin" in plan for plan in plans)
         m.scenario.plan_ok = (not seq) and gin and bool(plans)
         m.scenario.plan_note = ("GIN index client_name_grams_gin" if gin else "NO name-gram index") + (
             f"; SEQ SCAN on {', '.join(seq)}" if seq else "; no seq scan"
