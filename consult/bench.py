@@ -88,6 +88,11 @@ def dataset_marker() -> dict | None:
         return None
 
 
+def _write_marker(cursor, marker: dict) -> None:
+    comment = f"{MARKER} {json.dumps(marker)}".replace("'", "''")
+    cursor.execute(f"COMMENT ON TABLE consult_consultation IS '{comment}'")
+
+
 def table_counts() -> dict[str, int]:
     counts = {}
     with connection.cursor() as cursor:
@@ -577,8 +582,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             "built_at": timezone.now().isoformat(timespec="seconds"),
             "build_seconds": round(time.monotonic() - started, 1),
         }
-        comment = f"{MARKER} {json.dumps(marker)}".replace("'", "''")
-        cursor.execute(f"COMMENT ON TABLE consult_consultation IS '{comment}'")
+        _write_marker(cursor, marker)
 
     t0 = time.monotonic()
     with connection.cursor() as cursor:
@@ -590,6 +594,8 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             cursor.execute("ANALYZE")
     log(f"  {'vacuum analyze':<44} {'':>10}  {time.monotonic() - t0:6.1f} s")
     marker["build_seconds"] = round(time.monotonic() - started, 1)
+    with connection.cursor() as cursor:
+        _write_marker(cursor, marker)
     return marker
 
 

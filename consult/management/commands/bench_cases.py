@@ -13,6 +13,7 @@ docs/benchmarks/.
 
 from __future__ import annotations
 
+import io
 import time
 
 from django.conf import settings
@@ -61,12 +62,13 @@ class Command(BaseCommand):
                 )
             )
 
+        quiet = io.StringIO()  # load_reference reports its counts even at verbosity 0
         if not db_name.startswith("test_"):
-            call_command("migrate", verbosity=0, interactive=False)
+            call_command("migrate", verbosity=0, interactive=False, stdout=quiet)
         from municipalities.management.commands.seed_demo import seed_staff
         from municipalities.models import Consortium
 
-        call_command("load_reference", verbosity=0)
+        call_command("load_reference", verbosity=0, stdout=quiet)
         consortium = Consortium.objects.get(code="takahashi-river-basin")
         seed_staff(consortium=consortium, password=settings.DEMO_PASSWORD_DEFAULT)
 
