@@ -128,7 +128,7 @@ def reference_query(q: str) -> str | None:
     return text if _REFERENCE_QUERY.match(text) else None
 
 
-def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
+def _search(qs: QuerySet[Case], q: str, user) -> QuerySet[Case]:
     q = (q or "").strip()
     if not q:
         return qs
@@ -137,7 +137,10 @@ def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
         # LIKE 'KRS-2026-000%' on case_reference_prefix_idx (varchar_pattern_ops).
         return qs.filter(reference__startswith=reference)
     # Client name in any script/order/width: GIN bigram index, see consult/names.py.
-    return qs.filter(client__in=Client.objects.search(q).values("pk"))
+    # Client.visible_to narrows on desk_ids in the same GIN index
+    # (client_name_desks_gin), so a partner clerk's search reads only the
+    # matches at their own desks, not the whole consortium's.
+    return qs.filter(client__in=Client.objects.visible_to(user).search(q).values("pk"))
 
 
 def _client_name_match(q: str) -> Subquery:
@@ -160,7 +163,7 @@ def _day_start(day: date) -> datetime:
 
 
 def _filtered(user, filters: CaseFilters, today: date) -> QuerySet[Case]:
-    qs = _search(Case.objects.visible_to(user), filters.q)
+    qs = _search(Case.objects.visible_to(user), filters.q, user)
     if filters.status == STATUS_ACTIVE:
         qs = qs.open()
     elif filters.status:

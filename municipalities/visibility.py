@@ -98,18 +98,25 @@ def visible_desk_ids(user, capability: str = Capability.VIEW_CASES) -> frozenset
 
 
 def visible_desks_q(
-    user, *, capability: str = Capability.VIEW_CASES, desk_field: str = "pk", extra: Q | None = None
+    user,
+    *,
+    capability: str = Capability.VIEW_CASES,
+    desk_field: str = "pk",
+    lookup: str = "in",
+    extra: Q | None = None,
 ) -> Q:
     """A Q object for any model that belongs to a desk.
 
     `desk_field` names the desk column on the queried model ("pk" for Desk
     itself, "handling_desk_id" for cases, "case__handling_desk_id" for
-    consultations…).  `extra` widens the scope for a feature that grants
+    consultations…).  `lookup` is "in" for a desk column and "overlap" for
+    an array of desk ids (Client.desk_ids: the desks a client has cases
+    at).  `extra` widens the scope for a feature that grants
     access on its own terms (e.g. a case forwarded to the user's desk); it is
     OR-ed here so that the rule still lives in one function.
     """
     ids = visible_desk_ids(user, capability)
-    q = Q(**{f"{desk_field}__in": sorted(ids)}) if ids else Q(pk__in=[])
+    q = Q(**{f"{desk_field}__{lookup}": sorted(ids)}) if ids else Q(pk__in=[])
     # `extra` is for holders of the capability only — but also for those
     # whose municipality has no desk yet (a new partner still receives
     # forwarded cases), so the test is the membership, not the desk ids.
