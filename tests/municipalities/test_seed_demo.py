@@ -89,6 +89,19 @@ def test_seed_demo_password_option_sets_another_password():
         assert not user.check_password(settings.DEMO_PASSWORD_DEFAULT), username
 
 
+def test_seed_demo_without_password_option_leaves_a_changed_password_alone():
+    seed()
+    user = get_user_model().objects.get(username="staff-332020")
+    user.set_password("changed-by-the-person-2026")
+    user.save()
+    seed()
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-person-2026")
+    seed("--password", settings.DEMO_PASSWORD_DEFAULT)
+    user.refresh_from_db()
+    assert user.check_password(settings.DEMO_PASSWORD_DEFAULT)
+
+
 def test_seed_demo_hub_staff_see_the_whole_consortium_and_clerks_their_own_desk():
     """The demo logins are usable for a demonstration of the visibility rule."""
     from municipalities.visibility import visible_desk_ids

@@ -31,7 +31,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=settings.DEMO_PASSWORD_DEFAULT, help="password for every demo user")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help=f"password for every demo user, also reset on existing ones (new users get "
+            f"{settings.DEMO_PASSWORD_DEFAULT!r} when it is not given)",
+        )
         parser.add_argument("--consortium", default=None, help="consortium code (default: the first)")
         parser.add_argument(
             "--cases",
@@ -44,12 +49,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_reference", verbosity=0)
-        password = options["password"]
+        # Checking 22 password hashes costs ~10 s, so existing demo users keep
+        # their password unless --password asks for a reset.
+        password = options["password"] or settings.DEMO_PASSWORD_DEFAULT
+        reset = options["password"] is not None
         consortium = (
             Consortium.objects.get(code=options["consortium"]) if options["consortium"] else Consortium.objects.first()
         )
         with transaction.atomic():
-            created = seed_staff(consortium=consortium, password=password)
+            created = seed_staff(consortium=consortium, password=password, reset_passwords=reset)
         self.stdout.write(
             self.style.SUCCESS(f"Demo staff ready ({created} new). Password for every demo user: {password}")
         )
@@ -69,13 +77,15 @@ class Command(BaseCommand):
             )
 
 
-def _user(username: str, *, password: str, display_name: str, email: str, superuser: bool = False):
+def _demo_user(
+    username: str, *, password: str, display_name: str, email: str, superuser: bool = False, reset: bool = False
+):
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"display_name": display_name, "email": email, "is_staff": superuser, "is_superuser": superuser},
     )
-    if created or not user.check_password(password):
+    if created or (reset and not user.check_password(password)):
         user.set_password(password)
         user.save(update_fields=["password"])
     return user, created
@@ -85,15 +95,16 @@ def _member(user, municipality: Municipality, role: str, desk: Desk | None) -> N
     Membership.objects.get_or_create(user=user, municipality=municipality, role=role, defaults={"desk": desk})
 
 
-def seed_staff(*, consortium: Consortium, password: str) -> int:
+def seed_staff(*, consortium: Consortium, password: str, reset_passwords: bool = False) -> int:
     hub = consortium.hub_municipality
     hub_desk = Desk.objects.filter(municipality=hub, is_hub=True).first()
     created_count = 0
     domain = "example.invalid"
 
-    admin, created = _user(
-        "admin", password=password, display_name="管理者（デモ）", email=f"admin@{domain}", superuser=True
-    )
+    def _user(username: str, **kwargs):
+        return _demo_user(username, password=password, reset=reset_passwords, **kwargs)
+
+    admin, created = _user("admin", display_name="管理者（デモ）", email=f"admin@{domain}", superuser=True)
     created_count += created
     _member(admin, hub, Role.ADMINISTRATOR, None)
 
@@ -101,7 +112,7 @@ def seed_staff(*, consortium: Consortium, password: str) -> int:
         (f"coordinator-{hub.code}", Role.COORDINATOR, "統括（デモ）"),
         (f"staff-{hub.code}", Role.COUNTER_STAFF, "相談員（デモ）"),
     ):
-        user, created = _user(username, password=password, display_name=label, email=f"{username}@{domain}")
+        user, created = _user(username, display_name=label, email=f"{username}@{domain}")
         created_count += created
         _member(user, hub, role, hub_desk)
 
@@ -110,7 +121,6 @@ def seed_staff(*, consortium: Consortium, password: str) -> int:
         if municipality.pk != hub.pk:
             user, created = _user(
                 f"clerk-{municipality.code}",
-                password=password,
                 display_name=f"{municipality.name_ja} 担当（デモ）",
                 email=f"clerk-{municipality.code}@{domain}",
             )
@@ -118,7 +128,6 @@ def seed_staff(*, consortium: Consortium, password: str) -> int:
             _member(user, municipality, Role.PARTNER_CLERK, desk)
         user, created = _user(
             f"stats-{municipality.code}",
-            password=password,
             display_name=f"{municipality.name_ja} 統計（デモ）",
             email=f"stats-{municipality.code}@{domain}",
         )
