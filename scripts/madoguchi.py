@@ -263,7 +263,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         manage("createcachetable", env=env)
         manage("load_reference", env=env)
         password = args.password or DEMO_PASSWORD_DEFAULT
-        seed = ["seed_demo", "--password", password]
+        # --password only when asked for: it resets every demo user's password,
+        # and checking 22 hashes costs ~10 s on each start.
+        seed = ["seed_demo", "--password", password] if args.password else ["seed_demo"]
         if args.cases:
             seed += ["--cases", str(args.cases)]
         manage(*seed, env=env)
