@@ -28,25 +28,8 @@ from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
 CANDIDATE_LIMIT = 20
-COMPARED_FIELDS = (
-    "name",
-    "name_kana",
-    "name_latin",
-    "birth_year",
-    "nationality",
-    "preferred_language",
-    "residence_status",
-    "period_of_stay_expiry",
-    "residence_municipality",
-    "lives_outside_area",
-    "age_band",
-    "gender",
-    "client_type",
-    "phone",
-    "email",
-    "registered_desk",
-    "created_at",
-)
+# What the merge copies (services.CLIENT_FIELDS), plus where and when each was registered.
+COMPARED_FIELDS = (*services.CLIENT_FIELDS, "registered_desk", "created_at")
 
 
 def _require_merger(user, *clients: Client) -> None:
