@@ -125,6 +125,11 @@ class PageGuard:
                 self.inline_code.append(f"{response.url}: {offender}")
 
     def on_request_failed(self, request) -> None:
+        # net::ERR_ABORTED is the browser cancelling a request itself — a
+        # font still loading when the test moves to the next page — not a
+        # failure of the server; a missing file answers 404 (on_response).
+        if request.failure and "ERR_ABORTED" in request.failure:
+            return
         if request.resource_type in STATIC_RESOURCE_TYPES and request.url not in self.foreign_requests:
             self.failed_assets.append(f"{request.failure} {request.url}")
 
