@@ -162,3 +162,13 @@ def redis_cache():
     except Exception as exc:  # noqa: BLE001 - any failure means Redis is unusable
         skip_or_fail(f"Redis at REDIS_URL is not reachable: {type(exc).__name__}")
     return cache
+
+
+@pytest.fixture
+def hub_desk(kurashiki):
+    return kurashiki.desks.get(is_hub=True)
+
+
+@pytest.fixture
+def ibara_desk(ibara):
+    return ibara.desks.get()

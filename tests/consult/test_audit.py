@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
-@pytest.fixture
 def case(hub_desk, hub_staff):
     return make_case(hub_desk, hub_staff, title="在留カード")
 

@@ -24,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
-@pytest.fixture
-def ibara_desk(ibara):
-    return ibara.desks.get()
-
-
-@pytest.fixture
 def krs_case(hub_desk, hub_staff):
     person = ClientFactory(registered_desk=hub_desk, name="田中 太郎", name_latin="Tanaka Taro")
     return make_case(

@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("case_list")
 
 
-@pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
-@pytest.fixture
-def ibara_desk(ibara):
-    return ibara.desks.get()
-
-
 def make_case(desk, by, *, client=None, language="vi", topics=("residency.extension",), when=None, **fields):
     """A case with one consultation, as the intake would leave it."""
     when = when or timezone.now()

@@ -1,16 +1,9 @@
 """Client.desk_ids is kept by the database (migration 0004): it lets name
 search lead with the tenant.  These tests pin the triggers' behaviour."""
 
-import pytest
-
 from consult import services
 from consult.models import Case, Client
 from tests.factories import CaseFactory
-
-
-@pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
 
 
 def _desk_ids(client) -> list[int]:

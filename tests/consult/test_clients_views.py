@@ -18,16 +18,6 @@ SEARCH = reverse("client_search")
 MATCHES = reverse("client_matches")
 
 
-@pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
-@pytest.fixture
-def ibara_desk(ibara):
-    return ibara.desks.get()
-
-
 def _found(response) -> set[int]:
     return {int(pk) for pk in re.findall(r'name="client_choice" value="(\d+)"', response.content.decode())}
 

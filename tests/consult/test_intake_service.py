@@ -6,11 +6,6 @@ from consult import services
 from consult.models import Case, Client, Consultation, Language, Topic
 
 
-@pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
 def _log(user, desk, token=None, **kwargs):
     return services.consultation_log(
         by=user,

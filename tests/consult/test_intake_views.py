@@ -21,16 +21,6 @@ NEW = reverse("consultation_new")
 QUICK = reverse("consultation_quick")
 
 
-@pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
-@pytest.fixture
-def ibara_desk(ibara):
-    return ibara.desks.get()
-
-
 def _topic(code):
     return Topic.objects.get(code=code)
 

@@ -17,11 +17,6 @@ URL = reverse("client_merge")
 
 
 @pytest.fixture
-def hub_desk(kurashiki):
-    return kurashiki.desks.get(is_hub=True)
-
-
-@pytest.fixture
 def pair(hub_desk, hub_staff):
     """The same person registered twice at the hub desk, with cases on both."""
     keep = ClientFactory(
