@@ -32,6 +32,11 @@ TESTING = env_bool("MADOGUCHI_TESTING", "pytest" in sys.modules)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else "")
+if not SECRET_KEY and env_bool("MADOGUCHI_OFFLINE_COMMAND"):
+    # manage.py makemigrations/makemessages…: nothing is signed, a throwaway key will do.
+    import secrets
+
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
