@@ -5,7 +5,7 @@ desk they cannot see."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -16,7 +16,7 @@ from consult.countries import country_name
 from consult.models import Case, Client
 from core.audit import audit_log
 from municipalities.roles import Capability
-from municipalities.visibility import user_can, visible_desk_ids
+from municipalities.visibility import user_can, visible_desks_q
 
 SEARCH_LIMIT = 10
 MATCH_LIMIT = 5
@@ -25,8 +25,8 @@ MATCH_LIMIT = 5
 def _with_visible_case_count(qs, user):
     """Count only the cases the user may see: a number must not reveal
     cases at other municipalities' desks either."""
-    desk_ids = sorted(visible_desk_ids(user, Capability.VIEW_CASES))
-    return qs.annotate(case_count=Count("cases", filter=Q(cases__handling_desk_id__in=desk_ids), distinct=True))
+    visible = visible_desks_q(user, capability=Capability.VIEW_CASES, desk_field="cases__handling_desk_id")
+    return qs.annotate(case_count=Count("cases", filter=visible, distinct=True))
 
 
 def _decorate(clients) -> list:
