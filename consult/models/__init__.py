@@ -14,6 +14,8 @@ from .cases import (
     Gender,
     InterpretationMode,
 )
+from .consent import Consent
+from .handoffs import ConsentBasis, HandOff, HandOffKind, HandOffStatus
 from .reference import Language, Organisation, ResidenceStatus, Topic
 
 __all__ = [
@@ -26,10 +28,15 @@ __all__ = [
     "Channel",
     "Client",
     "ClientType",
+    "Consent",
+    "ConsentBasis",
     "Consultation",
     "ConsultationTopic",
     "FollowUp",
     "Gender",
+    "HandOff",
+    "HandOffKind",
+    "HandOffStatus",
     "InterpretationMode",
     "Language",
     "Organisation",
