@@ -41,7 +41,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTER_STAFF: frozenset(
         {C.VIEW_CASES, C.LOG_CONSULTATIONS, C.FORWARD_CASES, C.VIEW_SENSITIVE_NOTES, C.VIEW_DESKS}
     ),
-    Role.PARTNER_CLERK: frozenset({C.VIEW_CASES, C.LOG_CONSULTATIONS, C.FORWARD_CASES, C.VIEW_DESKS}),
+    # Partner clerks hold sensitive notes for their own desk's cases (DESIGN
+    # §3): without it, DV or health details end up in ordinary notes.
+    Role.PARTNER_CLERK: frozenset(
+        {C.VIEW_CASES, C.LOG_CONSULTATIONS, C.FORWARD_CASES, C.VIEW_SENSITIVE_NOTES, C.VIEW_DESKS}
+    ),
     Role.COORDINATOR: frozenset(
         {
             C.VIEW_CASES,
