@@ -110,14 +110,15 @@ def test_two_page_loads_get_different_tokens(client, hub_staff):
     assert len(tokens) == 2
 
 
-def test_partner_clerk_sees_only_own_desks_and_no_sensitive_notes(client, ibara_clerk, ibara_desk, hub_desk):
+def test_partner_clerk_sees_only_own_desks_and_records_sensitive_notes(client, ibara_clerk, ibara_desk, hub_desk):
     client.force_login(ibara_clerk)
     response = client.get(NEW)
     desk_select = re.search(r'<select name="desk".*?</select>', response.content.decode(), re.S).group(0)
     assert f'<option value="{ibara_desk.pk}" selected>' in desk_select
     assert f'<option value="{hub_desk.pk}"' not in desk_select
     assert list(response.context["form"].fields["desk"].queryset) == [ibara_desk]
-    assert 'name="sensitive_notes"' not in response.content.decode()
+    # Partner clerks hold sensitive notes for their own desk's cases (DESIGN §3).
+    assert 'name="sensitive_notes"' in response.content.decode()
 
 
 @pytest.mark.parametrize("url", [NEW, QUICK])
