@@ -281,3 +281,15 @@ def waiting_for(user, *, limit: int = 5) -> dict[str, Any]:
         .order_by("sent_at", "id")[:limit]
     )
     return {"count": qs.count(), "rows": _decorate(rows, timezone.localdate())}
+
+
+def handoff_history(handoff: HandOff) -> list:
+    """Every recorded step of the hand-off, oldest first (both desks see it)."""
+    from core.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(object_type="consult.handoff", object_id=str(handoff.pk))
+        .exclude(action="view")
+        .select_related("actor")
+        .order_by("at", "id")
+    )

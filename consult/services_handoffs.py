@@ -480,3 +480,61 @@ def handoff_complete(*, handoff: HandOff, by, request=None) -> HandOff:
             request=request,
         )
     return locked
+
+
+# --- editing a client ------------------------------------------------------------
+class ClientEditConflict(Exception):
+    """Somebody saved the client after this editor loaded it."""
+
+    def __init__(self, client: Client):
+        super().__init__(f"client {client.pk} changed since it was loaded")
+        self.client = client
+
+
+CLIENT_EDITABLE = (
+    "name",
+    "name_kana",
+    "name_latin",
+    "birth_year",
+    "nationality",
+    "preferred_language",
+    "residence_status",
+    "period_of_stay_expiry",
+    "residence_municipality",
+    "lives_outside_area",
+    "residence_note",
+    "age_band",
+    "gender",
+    "client_type",
+    "phone",
+    "email",
+)
+
+
+def client_update(*, client: Client, by, loaded_at, changes: dict, request=None) -> Client:
+    """Save `changes` only if nobody saved the client since `loaded_at`
+    (its `updated_at` when the form was loaded): optimistic locking, as on
+    the case page — a second editor gets ClientEditConflict and nothing is
+    silently overwritten.  The trail names the fields changed, never the
+    values (they are personal data)."""
+    _require_client_write(by, client)
+    unknown = set(changes) - set(CLIENT_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.updated_at != loaded_at:
+            raise ClientEditConflict(locked)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["registered_desk", "merged_into"], validate_constraints=False)
+        locked.save()
+        audit_log(
+            actor=by,
+            action="update",
+            obj=locked,
+            desk=locked.registered_desk,
+            changes={name: ["…", "…"] for name in sorted(changes)},
+            request=request,
+        )
+    return locked

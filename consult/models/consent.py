@@ -113,6 +113,11 @@ class Consent(models.Model):
     def in_force(self) -> bool:
         return self.superseded_at is None and self.withdrawn_on is None
 
+    @property
+    def organisation_kind_labels(self) -> list[str]:
+        labels = dict(Organisation.Kind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.organisation_kinds]
+
     def covers_municipality(self, municipality) -> bool:
         return self.in_force and self.municipalities.filter(pk=municipality.pk).exists()
 
