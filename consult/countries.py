@@ -22,6 +22,10 @@ from consult import names
 # (ISA statistics on foreign residents), in that order.
 COMMON = ("VN", "CN", "PH", "BR", "NP", "ID", "KR", "MM", "LK", "TH", "US", "IN", "PE")
 
+# 無国籍 (stateless) is a nationality choice of its own (DESIGN §3).  "XX" is
+# in ISO 3166-1's user-assigned range, so it can never clash with a country.
+STATELESS = "XX"
+
 # Names the iso-codes catalogue words differently from Japanese official usage
 # (在留カードの国籍・地域欄).
 _JA_OVERRIDES = {"TW": "台湾", "TZ": "タンザニア"}
@@ -50,6 +54,11 @@ def country_name(code: str, language: str | None = None) -> str:
     """The name of an ISO 3166-1 alpha-2 code in `language` (default: active)."""
     if not code:
         return ""
+    if code.upper() == STATELESS:
+        from django.utils.translation import gettext, override
+
+        with override(language or get_language()):
+            return gettext("stateless")
     return dict(_named(_base_language(language or get_language()))).get(code.upper(), code.upper())
 
 
@@ -94,8 +103,10 @@ def _choices(language: str) -> tuple[tuple[str, str], ...]:
 
 def country_choices(language: str | None = None) -> list[tuple[str, str]]:
     """[(alpha-2, name)]: the common desk nationalities first, then the rest."""
-    return list(_choices(_base_language(language or get_language())))
+    language = _base_language(language or get_language())
+    choices = list(_choices(language))
+    return [*choices[: len(COMMON)], (STATELESS, country_name(STATELESS, language)), *choices[len(COMMON) :]]
 
 
 def is_country(code: str) -> bool:
-    return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
+    return bool(code) and (code.upper() == STATELESS or pycountry.countries.get(alpha_2=code.upper()) is not None)

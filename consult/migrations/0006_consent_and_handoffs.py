@@ -8,119 +8,363 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consult', '0005_client_merged_into_partial_index'),
-        ('municipalities', '0001_initial'),
+        ("consult", "0005_client_merged_into_partial_index"),
+        ("municipalities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('immigration', 'immigration services'), ('employment', 'employment services'), ('labour', 'labour standards'), ('legal', 'legal aid and advice'), ('welfare', 'welfare'), ('child', 'child protection'), ('dv', 'domestic violence support'), ('international', 'international association'), ('other', 'other')], max_length=20), blank=True, default=list, help_text='Every organisation of these kinds is covered.', verbose_name='kinds of organisation')),
-                ('given_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date of consent')),
-                ('interpretation_mode', models.CharField(choices=[('none', "none (Japanese or the client's language directly)"), ('bilingual', 'bilingual counsellor'), ('onsite', 'on-site interpreter'), ('tablet_video', 'tablet video interpretation'), ('phone_two_party', 'phone interpretation (two-party)'), ('three_way_phone', 'three-way phone interpretation'), ('device', 'translation device'), ('written', 'written translation')], default='none', help_text='How the explanation was interpreted, if it was.', max_length=20, verbose_name='interpreted by')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='superseded')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='date of withdrawal')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='consult.client', verbose_name='client')),
-                ('explanation_language', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='consult.language', verbose_name='language of the explanation shown')),
-                ('municipalities', models.ManyToManyField(blank=True, help_text="Municipalities whose desks may receive the client's personal data.", related_name='+', to='municipalities.municipality', verbose_name='municipalities of the consortium')),
-                ('organisations', models.ManyToManyField(blank=True, related_name='+', to='consult.organisation', verbose_name='outside organisations')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='withdrawal recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "organisation_kinds",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("immigration", "immigration services"),
+                                ("employment", "employment services"),
+                                ("labour", "labour standards"),
+                                ("legal", "legal aid and advice"),
+                                ("welfare", "welfare"),
+                                ("child", "child protection"),
+                                ("dv", "domestic violence support"),
+                                ("international", "international association"),
+                                ("other", "other"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="Every organisation of these kinds is covered.",
+                        verbose_name="kinds of organisation",
+                    ),
+                ),
+                ("given_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="date of consent")),
+                (
+                    "interpretation_mode",
+                    models.CharField(
+                        choices=[
+                            ("none", "none (Japanese or the client's language directly)"),
+                            ("bilingual", "bilingual counsellor"),
+                            ("onsite", "on-site interpreter"),
+                            ("tablet_video", "tablet video interpretation"),
+                            ("phone_two_party", "phone interpretation (two-party)"),
+                            ("three_way_phone", "three-way phone interpretation"),
+                            ("device", "translation device"),
+                            ("written", "written translation"),
+                        ],
+                        default="none",
+                        help_text="How the explanation was interpreted, if it was.",
+                        max_length=20,
+                        verbose_name="interpreted by",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="recorded at")),
+                ("superseded_at", models.DateTimeField(blank=True, null=True, verbose_name="superseded")),
+                ("withdrawn_on", models.DateField(blank=True, null=True, verbose_name="date of withdrawal")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="consult.client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "explanation_language",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="consult.language",
+                        verbose_name="language of the explanation shown",
+                    ),
+                ),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Municipalities whose desks may receive the client's personal data.",
+                        related_name="+",
+                        to="municipalities.municipality",
+                        verbose_name="municipalities of the consortium",
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="consult.organisation", verbose_name="outside organisations"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="withdrawal recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-recorded_at', '-id'],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HandOff',
+            name="HandOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('referral', 'referral'), ('transfer', 'transfer'), ('external', 'external referral')], max_length=10, verbose_name='kind')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('accepted', 'accepted'), ('declined', 'declined'), ('cancelled', 'cancelled'), ('completed', 'completed')], default='pending', max_length=10, verbose_name='status')),
-                ('message', models.TextField(blank=True, help_text='What the receiver should know; no sensitive details.', verbose_name='message to the receiver')),
-                ('shares_client', models.BooleanField(default=False, verbose_name='client details')),
-                ('shares_notes', models.BooleanField(default=False, verbose_name='consultation notes')),
-                ('shares_sensitive', models.BooleanField(default=False, verbose_name='sensitive notes')),
-                ('basis', models.CharField(choices=[('consent', "client's consent"), ('anonymous', 'sent anonymously'), ('override', 'override (legal basis recorded)'), ('not_needed', 'no personal data (anonymous case)'), ('same_municipality', 'within the same municipality')], max_length=20, verbose_name='basis for sharing')),
-                ('override_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('personal_data_stopped_at', models.DateTimeField(blank=True, help_text='Set when the client withdrew consent: from then on only the summary travels.', null=True, verbose_name='personal data stopped')),
-                ('decline_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handoffs', to='consult.case', verbose_name='case')),
-                ('consent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handoffs', to='consult.consent', verbose_name='consent')),
-                ('from_desk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handoffs_sent', to='municipalities.desk', verbose_name='from desk')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by')),
-                ('to_desk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handoffs_received', to='municipalities.desk', verbose_name='to desk')),
-                ('to_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handoffs', to='consult.organisation', verbose_name='to organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("referral", "referral"), ("transfer", "transfer"), ("external", "external referral")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                            ("cancelled", "cancelled"),
+                            ("completed", "completed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "message",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the receiver should know; no sensitive details.",
+                        verbose_name="message to the receiver",
+                    ),
+                ),
+                ("shares_client", models.BooleanField(default=False, verbose_name="client details")),
+                ("shares_notes", models.BooleanField(default=False, verbose_name="consultation notes")),
+                ("shares_sensitive", models.BooleanField(default=False, verbose_name="sensitive notes")),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "client's consent"),
+                            ("anonymous", "sent anonymously"),
+                            ("override", "override (legal basis recorded)"),
+                            ("not_needed", "no personal data (anonymous case)"),
+                            ("same_municipality", "within the same municipality"),
+                        ],
+                        max_length=20,
+                        verbose_name="basis for sharing",
+                    ),
+                ),
+                ("override_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                (
+                    "personal_data_stopped_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set when the client withdrew consent: from then on only the summary travels.",
+                        null=True,
+                        verbose_name="personal data stopped",
+                    ),
+                ),
+                ("decline_reason", models.TextField(blank=True, verbose_name="reason")),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="completed")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handoffs",
+                        to="consult.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handoffs",
+                        to="consult.consent",
+                        verbose_name="consent",
+                    ),
+                ),
+                (
+                    "from_desk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handoffs_sent",
+                        to="municipalities.desk",
+                        verbose_name="from desk",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sent by",
+                    ),
+                ),
+                (
+                    "to_desk",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handoffs_received",
+                        to="municipalities.desk",
+                        verbose_name="to desk",
+                    ),
+                ),
+                (
+                    "to_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handoffs",
+                        to="consult.organisation",
+                        verbose_name="to organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hand-off',
-                'verbose_name_plural': 'hand-offs',
-                'ordering': ['-sent_at', '-id'],
+                "verbose_name": "hand-off",
+                "verbose_name_plural": "hand-offs",
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['client', '-recorded_at'], name='consent_client_idx'),
+            model_name="consent",
+            index=models.Index(fields=["client", "-recorded_at"], name="consent_client_idx"),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('client',), name='consent_one_current_per_client'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded_at__isnull", True)),
+                fields=("client",),
+                name="consent_one_current_per_client",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_on__isnull', True), ('withdrawn_by__isnull', False), _connector='OR'), name='consent_withdrawal_has_recorder'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("withdrawn_on__isnull", True), ("withdrawn_by__isnull", False), _connector="OR"),
+                name="consent_withdrawal_has_recorder",
+            ),
         ),
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(fields=['to_desk', '-sent_at', '-id'], name='handoff_to_desk_idx'),
+            model_name="handoff",
+            index=models.Index(fields=["to_desk", "-sent_at", "-id"], name="handoff_to_desk_idx"),
         ),
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(fields=['from_desk', '-sent_at', '-id'], name='handoff_from_desk_idx'),
+            model_name="handoff",
+            index=models.Index(fields=["from_desk", "-sent_at", "-id"], name="handoff_from_desk_idx"),
         ),
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(fields=['to_desk', 'status', '-sent_at', '-id'], name='handoff_to_status_idx'),
+            model_name="handoff",
+            index=models.Index(fields=["to_desk", "status", "-sent_at", "-id"], name="handoff_to_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(fields=['from_desk', 'status', '-sent_at', '-id'], name='handoff_from_status_idx'),
+            model_name="handoff",
+            index=models.Index(fields=["from_desk", "status", "-sent_at", "-id"], name="handoff_from_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='handoff',
-            index=models.Index(fields=['case', '-sent_at'], name='handoff_case_idx'),
+            model_name="handoff",
+            index=models.Index(fields=["case", "-sent_at"], name="handoff_case_idx"),
         ),
         migrations.AddConstraint(
-            model_name='handoff',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'external'), ('to_desk__isnull', True), ('to_organisation__isnull', False)), models.Q(('kind__in', ['referral', 'transfer']), ('to_desk__isnull', False), ('to_organisation__isnull', True), models.Q(('to_desk', models.F('from_desk')), _negated=True)), _connector='OR'), name='handoff_destination_matches_kind'),
+            model_name="handoff",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "external"), ("to_desk__isnull", True), ("to_organisation__isnull", False)),
+                    models.Q(
+                        ("kind__in", ["referral", "transfer"]),
+                        ("to_desk__isnull", False),
+                        ("to_organisation__isnull", True),
+                        models.Q(("to_desk", models.F("from_desk")), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="handoff_destination_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handoff',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('basis', 'override'), _negated=True), models.Q(('override_basis', ''), _negated=True), _connector='OR'), name='handoff_override_has_legal_basis'),
+            model_name="handoff",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("basis", "override"), _negated=True),
+                    models.Q(("override_basis", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="handoff_override_has_legal_basis",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handoff',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='handoff_decline_has_reason'),
+            model_name="handoff",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="handoff_decline_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handoff',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('basis', 'anonymous'), _negated=True), models.Q(('shares_client', False), ('shares_notes', False), ('shares_sensitive', False)), _connector='OR'), name='handoff_anonymous_carries_nothing'),
+            model_name="handoff",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("basis", "anonymous"), _negated=True),
+                    models.Q(("shares_client", False), ("shares_notes", False), ("shares_sensitive", False)),
+                    _connector="OR",
+                ),
+                name="handoff_anonymous_carries_nothing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handoff',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('case', 'to_desk'), name='handoff_one_pending_per_desk'),
+            model_name="handoff",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("case", "to_desk"),
+                name="handoff_one_pending_per_desk",
+            ),
         ),
     ]

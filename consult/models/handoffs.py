@@ -180,7 +180,7 @@ class HandOff(models.Model):
         return f"{self.get_kind_display()} {self.case_id} → {self.destination_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("handoff_detail", args=[self.pk])
+        return reverse("consult:handoff_detail", args=[self.pk])
 
     @property
     def destination_name(self) -> str:

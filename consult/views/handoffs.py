@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult import selectors_handoffs as selectors
-from consult import services_handoffs as services
 from consult.access import get_case_for_user
-from consult.forms_handoffs import DeclineForm, HandOffSendForm, InboxFilterForm
+from consult.forms.handoffs import DeclineForm, HandOffSendForm, InboxFilterForm
 from consult.models import Consultation, HandOffKind
+from consult.selectors import handoffs as selectors
+from consult.services import handoffs as services
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -53,7 +53,7 @@ def handoff_inbox(request):
     if page.next_cursor:
         params = request.GET.copy()
         params["cursor"] = page.next_cursor
-        next_url = f"{reverse('handoff_inbox')}?{params.urlencode()}"
+        next_url = f"{reverse('consult:handoff_inbox')}?{params.urlencode()}"
     first = request.GET.copy()
     first.pop("cursor", None)
     return render(
@@ -64,7 +64,7 @@ def handoff_inbox(request):
             "filters": filters,
             "page": page,
             "next_url": next_url,
-            "first_url": f"{reverse('handoff_inbox')}?{first.urlencode()}" if "cursor" in request.GET else None,
+            "first_url": f"{reverse('consult:handoff_inbox')}?{first.urlencode()}" if "cursor" in request.GET else None,
             "cursor_problem": cursor_problem,
         },
     )
@@ -216,3 +216,12 @@ def handoff_new(request, pk: int):
         "consent": services.consent_current(case.client) if case.client_id else None,
     }
     return render(request, "consult/handoffs/new.html", context)
+
+
+# --- the home page: what waits for this person -------------------------------------------------
+def home_panel(request):
+    """Pending hand-offs to the desks the user answers for (partner clerks,
+    hub staff); None for people who answer none."""
+    if not services.own_desk_ids(request.user):
+        return None
+    return "consult/handoffs/home_panel.html", selectors.waiting_for(request.user)

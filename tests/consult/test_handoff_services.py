@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from consult import services_handoffs as svc
 from consult.models import (
     Case,
     Client,
@@ -23,6 +22,7 @@ from consult.models import (
     Language,
     Organisation,
 )
+from consult.services import handoffs as svc
 from core.models import AuditEvent
 from municipalities.models import Municipality
 from tests.consult.test_case_list import make_case

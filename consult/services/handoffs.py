@@ -32,8 +32,8 @@ from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import user_can, user_memberships
 
-from .models import Case, Client, Consent, ConsentBasis, HandOff, HandOffKind, HandOffStatus, Language, Organisation
-from .models.handoffs import OPEN_STATUSES
+from ..models import Case, Client, Consent, ConsentBasis, HandOff, HandOffKind, HandOffStatus, Language, Organisation
+from ..models.handoffs import OPEN_STATUSES
 
 
 class HandOffStateError(Exception):

@@ -19,14 +19,13 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from core import calendar
 from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import visible_desk_ids
 
-from .models import Case, HandOff, HandOffKind, HandOffStatus
-from .models.handoffs import ACCESS_STATUSES
-from .services_handoffs import acts_for, own_desk_ids
+from ..models import Case, HandOff, HandOffKind, HandOffStatus
+from ..models.handoffs import ACCESS_STATUSES
+from ..services.handoffs import acts_for, own_desk_ids
 
 ANSWER_WITHIN_BUSINESS_DAYS = 2
 PER_PAGE = 25
@@ -47,6 +46,8 @@ def _closures(handoff: HandOff):
 
 def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
     """waiting_days, due_date and is_overdue on each hand-off (pending ones)."""
+    from core import calendar  # noqa: PLC0415 - core.calendar lands with the platform branch
+
     closures: dict[int, frozenset] = {}
     for handoff in handoffs:
         handoff.waiting_days = None
@@ -68,6 +69,8 @@ def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
 def overdue_sent_before(today: date) -> datetime:
     """Pending hand-offs sent before this moment are overdue today (national
     calendar; the per-row flag also counts municipal closures)."""
+    from core import calendar  # noqa: PLC0415
+
     # Overdue ⇔ add_business_days(sent, 2) < today ⇔ sent < the 2nd business day before today.
     cutoff = calendar.add_business_days(today, -ANSWER_WITHIN_BUSINESS_DAYS)
     return timezone.make_aware(datetime.combine(cutoff, datetime.min.time()))

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from consult.forms import ClientForm
 from consult.models import HandOffKind, HandOffStatus, InterpretationMode, Language, Organisation
 from municipalities.models import Desk, Municipality
 
-from .forms import DateInput
+from .clients import ClientForm
+from .widgets import DateInput
 
 
 class ClientEditForm(ClientForm):
