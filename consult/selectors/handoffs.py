@@ -46,8 +46,6 @@ def _closures(handoff: HandOff):
 
 def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
     """waiting_days, due_date and is_overdue on each hand-off (pending ones)."""
-    from core import calendar  # noqa: PLC0415 - core.calendar lands with the platform branch
-
     closures: dict[int, frozenset] = {}
     for handoff in handoffs:
         handoff.waiting_days = None
@@ -55,6 +53,8 @@ def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
         handoff.is_overdue = False
         if handoff.status != HandOffStatus.PENDING:
             continue
+        from core import calendar  # noqa: PLC0415 - core.calendar lands with the platform branch
+
         municipality_id = (handoff.to_desk or handoff.from_desk).municipality_id
         if municipality_id not in closures:
             closures[municipality_id] = _closures(handoff)
