@@ -53,7 +53,7 @@ def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
         handoff.is_overdue = False
         if handoff.status != HandOffStatus.PENDING:
             continue
-        from core import calendar  # noqa: PLC0415 - core.calendar lands with the platform branch
+        from core import calendar
 
         municipality_id = (handoff.to_desk or handoff.from_desk).municipality_id
         if municipality_id not in closures:
@@ -69,7 +69,7 @@ def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
 def overdue_sent_before(today: date) -> datetime:
     """Pending hand-offs sent before this moment are overdue today (national
     calendar; the per-row flag also counts municipal closures)."""
-    from core import calendar  # noqa: PLC0415
+    from core import calendar
 
     # Overdue ⇔ add_business_days(sent, 2) < today ⇔ sent < the 2nd business day before today.
     cutoff = calendar.add_business_days(today, -ANSWER_WITHIN_BUSINESS_DAYS)

@@ -236,7 +236,9 @@ def test_visibility_after_decline_and_after_cancel(client, to_soja, soja_clerk, 
     case = to_soja.case
     svc.handoff_decline(handoff=to_soja, by=soja_clerk, reason="テスト")
     assert _sees(client, soja_clerk, case, person) == NOTHING
-    again = svc.handoff_send(case=case, by=ibara_clerk, kind=HandOffKind.REFERRAL, to_desk=soja_desk, shares_client=True)
+    again = svc.handoff_send(
+        case=case, by=ibara_clerk, kind=HandOffKind.REFERRAL, to_desk=soja_desk, shares_client=True
+    )
     svc.handoff_cancel(handoff=again, by=ibara_clerk)
     assert _sees(client, soja_clerk, case, person) == NOTHING
 
@@ -352,7 +354,9 @@ def test_consent_recorded_and_withdrawn_from_the_client_page(client, person, iba
     assert consent.withdrawn_on == timezone.localdate()
 
 
-@pytest.mark.parametrize(("lang", "text"), [("ja", "個人情報の提供に関する同意"), ("en", "Consent to provide personal data")])
+@pytest.mark.parametrize(
+    ("lang", "text"), [("ja", "個人情報の提供に関する同意"), ("en", "Consent to provide personal data")]
+)
 def test_printable_consent_explanation(client, person, ibara_clerk, lang, text):
     response = as_user(client, ibara_clerk).get(url("consent_explanation", person), {"lang": lang})
     html = response.content.decode()

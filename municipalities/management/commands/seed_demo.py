@@ -75,6 +75,10 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f} s."
                 )
             )
+            from consult.demo_handoffs import seed_demo_handoffs
+
+            handoffs = seed_demo_handoffs(consortium=consortium)
+            self.stdout.write(f"Demo consents: {handoffs.consents}, hand-offs: {handoffs.handoffs} added.")
 
 
 def _demo_user(
