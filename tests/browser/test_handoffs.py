@@ -71,7 +71,7 @@ def test_clerk_forwards_with_consent_hub_accepts_and_a_forward_without_consent_i
     clerk.set_viewport_size(WIDE)
     clerk.get_by_test_id("consent-new").click()
     assert clerk.get_by_role("heading", level=1).inner_text() == "同意を記録"
-    clerk.get_by_label("倉敷市").check()
+    clerk.get_by_label("倉敷市", exact=True).check()
     clerk.locator("#id_explanation_language").select_option(str(Language.objects.get(code="vi").pk))
     clerk.locator("#id_interpretation_mode").select_option("tablet_video")
     _sound_at_both_widths(clerk)
