@@ -37,7 +37,7 @@ class ClientEditForm(ClientForm):
             )
 
     preferred_language = forms.ModelChoiceField(
-        label=_("Preferred language"), queryset=Language.objects.active(), required=False
+        label=_("Preferred language"), queryset=Language.objects.active(), required=False, empty_label="—"
     )
 
     @staticmethod
@@ -133,9 +133,11 @@ SEND_MODE_CHOICES = [
 
 class HandOffSendForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=HandOffKind.choices, widget=forms.RadioSelect)
-    to_desk = forms.ModelChoiceField(label=_("To desk"), queryset=Desk.objects.none(), required=False)
+    to_desk = forms.ModelChoiceField(
+        label=_("To desk"), queryset=Desk.objects.none(), required=False, empty_label="—"
+    )
     to_organisation = forms.ModelChoiceField(
-        label=_("To organisation"), queryset=Organisation.objects.active(), required=False
+        label=_("To organisation"), queryset=Organisation.objects.active(), required=False, empty_label="—"
     )
     shares_client = forms.BooleanField(label=_("Client details"), required=False, initial=True)
     shares_notes = forms.BooleanField(label=_("Consultation notes"), required=False)
