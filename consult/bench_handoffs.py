@@ -47,22 +47,20 @@ def build_handoffs(*, consortium, count: int, seed: int = 2026, log: Callable[[s
         cursor.execute("SELECT min(id), max(id) FROM consult_case")
         low, high = cursor.fetchone()
         # One hand-off per picked case (the partial unique index allows one
-        # pending hand-off per case and desk; distinct cases keep it simple).
+        # pending hand-off per case and desk; distinct cases keep it simple),
+        # 60 % of the partners' to the hub desk, the rest to a partner desk.
         cursor.execute(
             """
             WITH picked AS (
-                SELECT DISTINCT ON (case_id) case_id FROM (
-                    SELECT %(low)s + floor(random() * (%(high)s - %(low)s + 1))::bigint AS case_id
-                      FROM generate_series(1, %(oversample)s)
-                ) s
-                WHERE EXISTS (SELECT 1 FROM consult_case c WHERE c.id = s.case_id)
-                LIMIT %(count)s
+                SELECT DISTINCT %(low)s + floor(random() * (%(high)s - %(low)s + 1))::bigint AS case_id
+                  FROM generate_series(1, %(oversample)s)
             ), shaped AS (
                 SELECT c.id AS case_id, c.handling_desk_id AS from_desk, c.client_id, c.opened_at,
-                       CASE WHEN random() < 0.6 THEN %(hub)s
-                            ELSE (%(desks)s::bigint[])[1 + floor(random() * %(ndesks)s)::int] END AS to_desk,
+                       CASE WHEN c.handling_desk_id <> %(hub)s AND random() < 0.6 THEN %(hub)s
+                            ELSE (%(partners)s::bigint[])[1 + floor(random() * %(npartners)s)::int] END AS to_desk,
                        random() AS r, random() AS r2
-                  FROM picked p JOIN consult_case c ON c.id = p.case_id
+                  FROM (SELECT case_id FROM picked ORDER BY random() LIMIT %(draw)s) p
+                  JOIN consult_case c ON c.id = p.case_id
             )
             INSERT INTO consult_handoff (case_id, kind, status, from_desk_id, to_desk_id, message, shares_client,
                 shares_notes, shares_sensitive, basis, override_basis, decline_reason, sent_by_id, sent_at,
@@ -85,11 +83,11 @@ def build_handoffs(*, consortium, count: int, seed: int = 2026, log: Callable[[s
             {
                 "low": low,
                 "high": high,
-                "oversample": int(count * 1.3),
-                "count": count,
+                "oversample": int(count * 1.5),
+                "draw": int(count * 1.06),  # a few drop out below (a partner desk drawn for itself)
                 "hub": hub_desk.pk,
-                "desks": desk_ids,
-                "ndesks": len(desk_ids),
+                "partners": [pk for pk in desk_ids if pk != hub_desk.pk],
+                "npartners": len(desk_ids) - 1,
                 "sender": sender.pk,
             },
         )
@@ -103,6 +101,7 @@ def build_handoffs(*, consortium, count: int, seed: int = 2026, log: Callable[[s
             """
         )
         log(f"hand-offs: refreshed desk_ids of {cursor.rowcount:,} clients")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks run now, so ALTER TABLE may follow
         cursor.execute("ALTER TABLE consult_handoff ENABLE TRIGGER consult_handoff_client_desks")
         cursor.execute(f"COMMENT ON TABLE consult_handoff IS '{HANDOFF_MARKER} {inserted}'")
     with connection.cursor() as cursor:
@@ -117,9 +116,9 @@ def run_inbox_benchmark(*, consortium, repeat: int = 30, warmup: int = 3, log: C
 
     hub_user, clerk = bench._users(consortium)
     clerk_desks = sorted(selectors.own_desk_ids(clerk))
-    deep_from = HandOff.objects.filter(to_desk_id__in=sorted(selectors.own_desk_ids(hub_user))).order_by(
-        "-sent_at", "-id"
-    )[2500 * selectors.PER_PAGE - 1]
+    to_hub = HandOff.objects.filter(to_desk_id__in=sorted(selectors.own_desk_ids(hub_user))).order_by("-sent_at", "-id")
+    deep_page = max(2, min(2501, to_hub.count() // selectors.PER_PAGE))
+    deep_from = to_hub[(deep_page - 1) * selectors.PER_PAGE - 1]
     scenarios = [
         bench.Scenario("inbox.hub", "inbox to us, page 1 — hub counter staff", hub_user, "/handoffs/"),
         bench.Scenario("inbox.hub.pending", "inbox to us, pending only — hub", hub_user, "/handoffs/?status=pending"),
@@ -127,7 +126,7 @@ def run_inbox_benchmark(*, consortium, repeat: int = 30, warmup: int = 3, log: C
         bench.Scenario("inbox.hub.from", "inbox from us — hub", hub_user, "/handoffs/?box=from"),
         bench.Scenario(
             "inbox.hub.deep",
-            "inbox to us, page 2,501 (keyset cursor) — hub",
+            f"inbox to us, page {deep_page:,} (keyset cursor) — hub",
             hub_user,
             "/handoffs/?cursor=" + selectors._encode(deep_from),
         ),
@@ -148,5 +147,7 @@ def run_inbox_benchmark(*, consortium, repeat: int = 30, warmup: int = 3, log: C
     for measurement in results:
         ok = measurement.p95 <= BUDGET_MS
         passed &= ok
-        log(f"  {'PASS' if ok else 'FAIL'}  {measurement.scenario.key} p95 ≤ {BUDGET_MS:.0f} ms: {measurement.p95:.1f} ms")
+        log(
+            f"  {'PASS' if ok else 'FAIL'}  {measurement.scenario.key} p95 ≤ {BUDGET_MS:.0f} ms: {measurement.p95:.1f} ms"
+        )
     return passed

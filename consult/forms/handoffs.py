@@ -133,9 +133,7 @@ SEND_MODE_CHOICES = [
 
 class HandOffSendForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=HandOffKind.choices, widget=forms.RadioSelect)
-    to_desk = forms.ModelChoiceField(
-        label=_("To desk"), queryset=Desk.objects.none(), required=False, empty_label="—"
-    )
+    to_desk = forms.ModelChoiceField(label=_("To desk"), queryset=Desk.objects.none(), required=False, empty_label="—")
     to_organisation = forms.ModelChoiceField(
         label=_("To organisation"), queryset=Organisation.objects.active(), required=False, empty_label="—"
     )
