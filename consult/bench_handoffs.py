@@ -135,9 +135,17 @@ def run_inbox_benchmark(*, consortium, repeat: int = 30, warmup: int = 3, log: C
         bench.Scenario("home.hub", "home page with the waiting panel — hub", hub_user, "/"),
     ]
     log(f"partner clerk desks: {clerk_desks}")
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = {  # as bench_cases: no collectstatic needed
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     results = []
     for scenario in scenarios:
-        measurement = bench._measure(scenario, repeat=repeat, warmup=warmup)
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=storages):
+            measurement = bench._measure(scenario, repeat=repeat, warmup=warmup)
         results.append(measurement)
         log(
             f"  {scenario.key:<20} median {measurement.median:7.1f} ms  p95 {measurement.p95:7.1f} ms  "

@@ -14,13 +14,13 @@ from django.utils.translation import gettext
 
 from core.models import AuditEvent
 
-from ..models import Action, Case, Consultation, FollowUp, Topic
+from ..models import Action, Case, Consultation, FollowUp, HandOff, Topic
 
 
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # "consultation" | "follow_up" | "change"
+    kind: str  # "consultation" | "follow_up" | "change" | "handoff"
     actor: Any
     obj: Any = None  # Consultation, FollowUp or AuditEvent
     event: AuditEvent | None = None  # for "change"
@@ -127,9 +127,45 @@ def case_timeline(
         else set()
     )
     follow_up_by_id = {str(f.pk): f for f in follow_ups}
+    handoff_ids = {int(e.object_id) for e in events if e.object_type == "consult.handoff" and e.object_id.isdigit()}
+    handoff_by_id = (
+        {
+            str(h.pk): h
+            for h in HandOff.objects.visible_to(user)
+            .filter(pk__in=handoff_ids)
+            .select_related("from_desk", "to_desk", "to_organisation")
+        }
+        if handoff_ids
+        else {}
+    )
     entries = [TimelineEntry(at=c.occurred_at, kind="consultation", actor=c.created_by, obj=c) for c in consultations]
     entries += [TimelineEntry(at=f.created_at, kind="follow_up", actor=f.created_by, obj=f) for f in follow_ups]
     for event in events:
+        if event.object_type == "consult.handoff":
+            # A step of a hand-off (取次): shown with its kind, route and new status.
+            statuses = [pair for field, pair in (event.changes or {}).items() if field == "status"]
+            handoff = handoff_by_id.get(event.object_id)
+            if handoff is None:
+                continue  # a hand-off between desks the viewer does not see
+            entries.append(
+                TimelineEntry(
+                    at=event.at,
+                    kind="handoff",
+                    actor=event.actor,
+                    obj=handoff,
+                    event=event,
+                    changes=[
+                        (
+                            _field_label(HandOff, "status"),
+                            _value_label(HandOff, "status", pair[0], users, visible_references),
+                            _value_label(HandOff, "status", pair[1], users, visible_references),
+                        )
+                        for pair in statuses
+                        if isinstance(pair, list) and len(pair) == 2
+                    ],
+                )
+            )
+            continue
         model = FollowUp if event.object_type == "consult.followup" else Case
         changes = [
             (
