@@ -19,6 +19,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core import calendar
 from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import visible_desk_ids
@@ -37,28 +38,35 @@ class InvalidCursor(ValueError):
 
 
 # --- business days ----------------------------------------------------------------
-def _closures(handoff: HandOff):
-    from municipalities.calendar import closures_for
+def _closures_by_municipality(municipality_ids) -> dict[int, set]:
+    """Extra closure days of the given municipalities, in one query."""
+    from municipalities.models import MunicipalClosure
 
-    desk = handoff.to_desk or handoff.from_desk
-    return closures_for(desk.municipality_id)
+    closures: dict[int, set] = {pk: set() for pk in municipality_ids}
+    for municipality_id, day in MunicipalClosure.objects.filter(municipality_id__in=sorted(closures)).values_list(
+        "municipality_id", "date"
+    ):
+        closures[municipality_id].add(day)
+    return closures
+
+
+def _answering_municipality_id(handoff: HandOff) -> int:
+    return (handoff.to_desk or handoff.from_desk).municipality_id
 
 
 def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
-    """waiting_days, due_date and is_overdue on each hand-off (pending ones)."""
-    closures: dict[int, frozenset] = {}
+    """waiting_days, due_date and is_overdue on each pending hand-off, in the
+    business days of the municipality that must answer."""
+    pending = [h for h in handoffs if h.status == HandOffStatus.PENDING]
     for handoff in handoffs:
         handoff.waiting_days = None
         handoff.due_date = None
         handoff.is_overdue = False
-        if handoff.status != HandOffStatus.PENDING:
-            continue
-        from core import calendar
-
-        municipality_id = (handoff.to_desk or handoff.from_desk).municipality_id
-        if municipality_id not in closures:
-            closures[municipality_id] = _closures(handoff)
-        extra = closures[municipality_id]
+    if not pending:
+        return handoffs
+    closures = _closures_by_municipality({_answering_municipality_id(h) for h in pending})
+    for handoff in pending:
+        extra = closures[_answering_municipality_id(handoff)]
         sent = timezone.localtime(handoff.sent_at).date()
         handoff.waiting_days = max(0, calendar.business_days_between(sent, today, extra_closures=extra))
         handoff.due_date = calendar.add_business_days(sent, ANSWER_WITHIN_BUSINESS_DAYS, extra_closures=extra)
@@ -69,8 +77,6 @@ def _decorate(handoffs: list[HandOff], today: date) -> list[HandOff]:
 def overdue_sent_before(today: date) -> datetime:
     """Pending hand-offs sent before this moment are overdue today (national
     calendar; the per-row flag also counts municipal closures)."""
-    from core import calendar
-
     # Overdue ⇔ add_business_days(sent, 2) < today ⇔ sent < the 2nd business day before today.
     cutoff = calendar.add_business_days(today, -ANSWER_WITHIN_BUSINESS_DAYS)
     return timezone.make_aware(datetime.combine(cutoff, datetime.min.time()))
@@ -257,10 +263,16 @@ def inbox(
         value, pk = _decode(cursor)
         qs = qs.filter(TupleLessThan(Tuple(F("sent_at"), F("id")), (value, pk)))
     fetched = list(
-        qs.select_related(
-            "case__handling_desk", "from_desk__municipality", "to_desk__municipality", "to_organisation", "sent_by"
+        qs.select_related("case", "from_desk", "to_desk", "to_organisation")
+        .only(
+            *(f.attname for f in HandOff._meta.concrete_fields if f.name not in ("message", "override_basis")),
+            "case__reference",
+            "from_desk__name",
+            "from_desk__municipality_id",
+            "to_desk__name",
+            "to_desk__municipality_id",
+            "to_organisation__name",
         )
-        .defer("case__sensitive_notes", "message", "override_basis", "decline_reason")
         .order_by("-sent_at", "-id")[: per_page + 1]
     )
     rows = _decorate(fetched[:per_page], today)

@@ -367,3 +367,14 @@ def test_desk_ids_index_follows_accepted_referrals(to_soja, soja_clerk, person, 
     assert soja_desk.pk not in Client.objects.get(pk=person.pk).desk_ids
     svc.handoff_accept(handoff=to_soja, by=soja_clerk)
     assert soja_desk.pk in Client.objects.get(pk=person.pk).desk_ids
+
+
+def test_a_closure_of_the_receiving_municipality_extends_the_wait(to_soja, soja):
+    from datetime import date
+
+    from municipalities.models import MunicipalClosure
+
+    MunicipalClosure.objects.create(municipality=soja, date=date(2026, 12, 1), reason="庁舎移転（テスト）")
+    handoff = _sent(to_soja, date(2026, 11, 30))
+    handoff_selectors._decorate([handoff], date(2026, 12, 3))
+    assert (handoff.waiting_days, handoff.due_date, handoff.is_overdue) == (2, date(2026, 12, 3), False)
