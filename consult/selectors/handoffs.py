@@ -264,15 +264,7 @@ def inbox(
         qs = qs.filter(TupleLessThan(Tuple(F("sent_at"), F("id")), (value, pk)))
     fetched = list(
         qs.select_related("case", "from_desk", "to_desk", "to_organisation")
-        .only(
-            *(f.attname for f in HandOff._meta.concrete_fields if f.name not in ("message", "override_basis")),
-            "case__reference",
-            "from_desk__name",
-            "from_desk__municipality_id",
-            "to_desk__name",
-            "to_desk__municipality_id",
-            "to_organisation__name",
-        )
+        .defer("message", "override_basis", "decline_reason", "case__sensitive_notes")
         .order_by("-sent_at", "-id")[: per_page + 1]
     )
     rows = _decorate(fetched[:per_page], today)
