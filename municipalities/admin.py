@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Consortium, Desk, Membership, Municipality
+from .models import Consortium, Desk, Membership, MunicipalClosure, Municipality
 
 
 @admin.register(Consortium)
@@ -30,3 +30,12 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "active", "municipality")
     search_fields = ("user__username", "user__display_name", "municipality__name_ja")
     autocomplete_fields = ("user", "municipality", "desk")
+
+
+@admin.register(MunicipalClosure)
+class MunicipalClosureAdmin(admin.ModelAdmin):
+    list_display = ("date", "municipality", "reason")
+    list_filter = ("municipality",)
+    date_hierarchy = "date"
+    search_fields = ("reason", "municipality__name_ja", "municipality__code")
+    autocomplete_fields = ("municipality",)

@@ -179,3 +179,26 @@ class Membership(models.Model):
 
     def has(self, capability: str) -> bool:
         return capability in self.capabilities
+
+
+class MunicipalClosure(models.Model):
+    """A day a municipality's offices are closed on top of weekends, national
+    holidays and 12/29–1/3 (e.g. a local holiday or an office move).  Read
+    by `municipalities.calendar.closures_for` for `core.calendar`."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="closures"
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("office closure")
+        verbose_name_plural = _("office closures")
+        ordering = ["municipality__code", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "date"], name="municipal_closure_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.date:%Y-%m-%d}"
