@@ -63,8 +63,10 @@ INSTALLED_APPS = [
     "accounts",
     "core",
     "municipalities",
+    "notifications",
     "consult",
     "interpreters",
+    "reports",
 ]
 
 MIDDLEWARE = [
