@@ -3,7 +3,8 @@
 from django.shortcuts import get_object_or_404
 
 from .models import Desk
+from .visibility import visible_desks
 
 
 def get_desk_for_user(user, pk: int) -> Desk:
-    return get_object_or_404(Desk.objects.visible_to(user).select_related("municipality__consortium"), pk=pk)
+    return get_object_or_404(visible_desks(user).select_related("municipality__consortium"), pk=pk)

@@ -19,9 +19,10 @@ on indexes that lead with the desk — cheap at national scale.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from .roles import Capability
+from .models import Desk, Membership, Municipality
+from .roles import ROLE_CAPABILITIES, Capability
 
 _CACHE_ATTR = "_madoguchi_visibility_cache"
 
@@ -40,8 +41,6 @@ def clear_visibility_cache(user) -> None:
 
 
 def _memberships_with(user, capability: str):
-    from .models import Membership
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     memberships = _cache(user).get("memberships")
@@ -76,8 +75,6 @@ def user_memberships(user) -> list:
 
 def visible_desk_ids(user, capability: str = Capability.VIEW_CASES) -> frozenset[int]:
     """Ids of the desks whose objects `user` may see with `capability`."""
-    from .models import Desk
-
     key = ("desks", str(capability))
     cache = _cache(user) if getattr(user, "is_authenticated", False) else {}
     if key in cache:
@@ -125,6 +122,12 @@ def visible_desks_q(
     return q
 
 
+def visible_desks(user, capability: str = Capability.VIEW_DESKS) -> QuerySet[Desk]:
+    """The desks `user` may open (the desk list and pages): lazy, the query
+    runs when the queryset is evaluated."""
+    return Desk.objects.filter(visible_desks_q(user, capability=capability))
+
+
 def user_can(user, capability: str, *, municipality=None, desk=None) -> bool:
     """Does `user` hold `capability` — anywhere, for a municipality, or for a desk?"""
     memberships = _memberships_with(user, capability)
@@ -140,8 +143,6 @@ def user_can(user, capability: str, *, municipality=None, desk=None) -> bool:
 def statistics_municipality_ids(user, capability: str = Capability.VIEW_STATISTICS) -> frozenset[int]:
     """Municipalities whose aggregates `user` may see: the whole consortium
     from a hub membership, otherwise the membership's own municipality."""
-    from .models import Municipality
-
     key = ("municipalities", str(capability))
     cache = _cache(user) if getattr(user, "is_authenticated", False) else {}
     if key in cache:
@@ -165,9 +166,6 @@ def memberships_seeing_desks(desk_ids, capability: str = Capability.VIEW_CASES):
     of `desk_ids` with `capability` — the capability at the desk's own
     municipality, or at the hub municipality of the desk's consortium.
     Used to offer assignees; tests check it against `visible_desk_ids`."""
-    from .models import Membership
-    from .roles import ROLE_CAPABILITIES
-
     roles = sorted(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
     ids = sorted(desk_ids)
     return (

@@ -331,6 +331,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         steps = [
             ("ruff check", [PY, "-m", "ruff", "check", "."]),
             ("ruff format --check", [PY, "-m", "ruff", "format", "--check", "."]),
+            # The layers contract (.importlinter, docs/decisions/0007).
+            ("import layers", [str(Path(PY).with_name("lint-imports")), "--no-logo", "--no-cache"]),
             ("migrations match models", [PY, "manage.py", "makemigrations", "--check", "--dry-run"]),
             ("translations complete", [PY, "scripts/check_translations.py"]),
             ("compilemessages", [PY, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=node_modules"]),
