@@ -1,6 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from accounts.admin import UserAdmin
+
 from .models import Consortium, Desk, Membership, MunicipalClosure, Municipality
 
 
@@ -39,3 +41,16 @@ class MunicipalClosureAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("reason", "municipality__name_ja", "municipality__code")
     autocomplete_fields = ("municipality",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["municipality"]
+
+
+# A user's memberships are edited on the user's admin page.  accounts sits
+# below municipalities, so the inline is added from here (accounts' admin
+# module is loaded first: INSTALLED_APPS order).
+UserAdmin.inlines = [*UserAdmin.inlines, MembershipInline]

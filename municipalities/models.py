@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.validators import validate_local_government_code
+
 from .roles import ROLE_CAPABILITIES, Role
-from .validators import validate_local_government_code
 
 
 class Consortium(models.Model):
@@ -81,13 +82,6 @@ class Municipality(models.Model):
         return self.code[:2]
 
 
-class DeskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "DeskQuerySet":
-        from .visibility import visible_desks_q
-
-        return self.filter(visible_desks_q(user, capability="view_desks"))
-
-
 class Desk(models.Model):
     """A place where consultations are taken (窓口).  A case is always
     handled by exactly one desk."""
@@ -106,8 +100,6 @@ class Desk(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     active = models.BooleanField(_("active"), default=True)
-
-    objects = DeskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("desk")
