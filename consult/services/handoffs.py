@@ -215,15 +215,7 @@ def consent_gate(
     if mode == "anonymous" or not carries_personal_data:
         return GateDecision(ConsentBasis.ANONYMOUS)
     consent = consent_current(case.client)
-    covered = False
-    if consent is not None and consent.in_force:
-        if to_desk is not None:
-            covered = any(m.pk == to_desk.municipality_id for m in consent.municipalities.all())
-        else:
-            covered = to_organisation.kind in consent.organisation_kinds or any(
-                o.pk == to_organisation.pk for o in consent.organisations.all()
-            )
-    if covered:
+    if _covers(consent, to_desk=to_desk, to_organisation=to_organisation):
         return GateDecision(ConsentBasis.CONSENT, consent)
     if mode == "override":
         if not user_can(by, Capability.OVERRIDE_CONSENT, desk=case.handling_desk):
@@ -233,7 +225,22 @@ def consent_gate(
                 {"override_basis": _("Write the legal basis for providing the data without consent.")}
             )
         return GateDecision(ConsentBasis.OVERRIDE, consent if consent is not None and consent.in_force else None)
-    destination = _destination_label(to_desk, to_organisation)
+    raise ConsentMissing(_refusal(consent, _destination_label(to_desk, to_organisation)))
+
+
+def _covers(consent: Consent | None, *, to_desk: Desk | None, to_organisation: Organisation | None) -> bool:
+    """Does this consent, in force, cover the destination?"""
+    if consent is None or not consent.in_force:
+        return False
+    if to_desk is not None:
+        return any(m.pk == to_desk.municipality_id for m in consent.municipalities.all())
+    return to_organisation.kind in consent.organisation_kinds or any(
+        o.pk == to_organisation.pk for o in consent.organisations.all()
+    )
+
+
+def _refusal(consent: Consent | None, destination: str) -> str:
+    """What is missing, and the three ways to fix it."""
     if consent is None:
         missing = _("The client has not given consent to provide personal data.")
     elif not consent.in_force:
@@ -244,7 +251,7 @@ def consent_gate(
         "Record a consent that covers %(destination)s on the client page, send the hand-off anonymously "
         "(no name, contact or notes), or ask a coordinator to send it under an override with the legal basis."
     ) % {"destination": destination}
-    raise ConsentMissing(f"{missing} {fix}")
+    return f"{missing} {fix}"
 
 
 # --- hand-offs -------------------------------------------------------------------
@@ -267,6 +274,21 @@ def _audit_both_sides(handoff: HandOff, *, by, action: str, summary: str, change
     )
 
 
+def _check_destination(*, kind: str, desk: Desk, to_desk: Desk | None, to_organisation: Organisation | None) -> None:
+    if kind not in HandOffKind.values:
+        raise ValidationError(_("Choose the kind of hand-off."))
+    if kind == HandOffKind.EXTERNAL:
+        if to_organisation is None or to_desk is not None:
+            raise ValidationError({"to_organisation": _("Choose the organisation.")})
+        return
+    if to_desk is None or to_organisation is not None:
+        raise ValidationError({"to_desk": _("Choose the desk.")})
+    if to_desk.pk == desk.pk:
+        raise ValidationError({"to_desk": _("The case is already handled by this desk.")})
+    if not to_desk.active or to_desk.municipality.consortium_id != desk.municipality.consortium_id:
+        raise ValidationError({"to_desk": _("Choose a desk of the consortium.")})
+
+
 def handoff_send(
     *,
     case: Case,
@@ -286,27 +308,14 @@ def handoff_send(
     desk = case.handling_desk
     if not acts_for(by, desk.pk):
         raise PermissionDenied
-    if kind not in HandOffKind.values:
-        raise ValidationError(_("Choose the kind of hand-off."))
-    if kind == HandOffKind.EXTERNAL:
-        if to_organisation is None or to_desk is not None:
-            raise ValidationError({"to_organisation": _("Choose the organisation.")})
-    else:
-        if to_desk is None or to_organisation is not None:
-            raise ValidationError({"to_desk": _("Choose the desk.")})
-        if to_desk.pk == desk.pk:
-            raise ValidationError({"to_desk": _("The case is already handled by this desk.")})
-        if not to_desk.active or to_desk.municipality.consortium_id != desk.municipality.consortium_id:
-            raise ValidationError({"to_desk": _("Choose a desk of the consortium.")})
+    _check_destination(kind=kind, desk=desk, to_desk=to_desk, to_organisation=to_organisation)
     if shares_sensitive and not user_can(by, Capability.VIEW_SENSITIVE_NOTES, desk=desk):
         raise PermissionDenied
     if kind == HandOffKind.TRANSFER:
-        # Ownership moves: the receiver will hold the whole case.
-        shares_client = shares_notes = True
-        shares_sensitive = bool(case.sensitive_notes)
         if mode == "anonymous":
             raise ValidationError(_("A transfer hands over the whole case; it cannot be sent anonymously."))
-    carries = shares_client or shares_notes or shares_sensitive
+        # Ownership moves: the receiver will hold the whole case.
+        shares_client, shares_notes, shares_sensitive = True, True, bool(case.sensitive_notes)
     decision = consent_gate(
         case=case,
         by=by,
@@ -314,14 +323,11 @@ def handoff_send(
         to_organisation=to_organisation,
         mode=mode,
         override_basis=override_basis,
-        carries_personal_data=carries,
+        carries_personal_data=shares_client or shares_notes or shares_sensitive,
     )
     if decision.basis == ConsentBasis.ANONYMOUS:
-        if kind == HandOffKind.TRANSFER:
-            raise ValidationError(_("A transfer hands over the whole case; it cannot be sent anonymously."))
         shares_client = shares_notes = shares_sensitive = False
-    if case.client_id is None:
-        shares_client = False
+    shares_client = shares_client and case.client_id is not None
     try:
         with transaction.atomic():
             handoff = HandOff.objects.create(

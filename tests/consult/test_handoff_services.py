@@ -105,7 +105,7 @@ def test_gate_allows_with_consent_covering_the_destination(ibr_case, ibara_clerk
 def test_gate_refuses_without_consent_and_says_what_is_missing(ibr_case, ibara_clerk, kasaoka):
     with pytest.raises(svc.ConsentMissing) as refused:
         refer(ibr_case, ibara_clerk, kasaoka.desks.get())
-    assert "has not given consent" in str(refused.value)
+    assert "同意を得ていません" in str(refused.value)
     assert "笠岡市" in str(refused.value) or "Kasaoka" in str(refused.value)
     assert not HandOff.objects.exists()
 
@@ -113,7 +113,7 @@ def test_gate_refuses_without_consent_and_says_what_is_missing(ibr_case, ibara_c
 def test_gate_refuses_a_destination_the_consent_does_not_cover(ibr_case, ibara_clerk, kasaoka, consent_hub):
     with pytest.raises(svc.ConsentMissing) as refused:
         refer(ibr_case, ibara_clerk, kasaoka.desks.get())
-    assert "does not cover" in str(refused.value)
+    assert "対象にしていません" in str(refused.value)
 
 
 def test_gate_anonymises_on_request(ibr_case, ibara_clerk, kasaoka):
@@ -248,7 +248,7 @@ def test_withdrawal_stops_open_handoffs_and_further_sharing(
     svc.handoff_complete(handoff=handoff, by=hub_staff)
     with pytest.raises(svc.ConsentMissing) as refused:
         refer(ibr_case, ibara_clerk, hub_desk)
-    assert "withdrew" in str(refused.value)
+    assert "撤回しました" in str(refused.value)
     assert AuditEvent.objects.filter(object_id=str(handoff.pk), summary="consent withdrawn").exists()
 
 
@@ -292,7 +292,7 @@ def test_concurrent_acceptance_exactly_one_wins(reference_data):
     assert sorted(type(r).__name__ for r in results.values()) == ["HandOffStateError", "str"]
     loser_message = str(next(r for r in results.values() if isinstance(r, svc.HandOffStateError)))
     winner = next(name for name, r in results.items() if r == "accepted")
-    assert "already accepted by" in loser_message and f"Test {winner}" in loser_message
+    assert "すでに受諾しました" in loser_message and f"Test {winner}" in loser_message
     handoff.refresh_from_db()
     assert handoff.status == HandOffStatus.ACCEPTED and handoff.answered_by.username == winner
     assert AuditEvent.objects.filter(object_id=str(handoff.pk), summary="transfer accepted").count() == 1
