@@ -24,7 +24,7 @@ from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import visible_desk_ids
 
-from ..models import Case, HandOff, HandOffKind, HandOffStatus
+from ..models import Case, ConsentBasis, HandOff, HandOffKind, HandOffStatus
 from ..models.handoffs import ACCESS_STATUSES
 from ..services.handoffs import acts_for, own_desk_ids
 
@@ -148,14 +148,27 @@ def get_handoff_for_user(user, pk) -> HandOff:
 
 
 # --- what an accepted hand-off opens (for case_access and Case.visible_to) ---------
-def received_case_scope(user) -> Q:
-    """Cases that reached one of the user's visible desks by an accepted
-    (or completed) referral or transfer: the `extra` scope of the one
-    visibility function.  Pending, declined and cancelled open nothing."""
+def received_case_scope(user) -> Q | None:
+    """Cases that reached one of the user's visible desks by an accepted (or
+    completed) referral or transfer that carries the client's details (or
+    whose case is anonymous): the `extra` scope of the one visibility
+    function (Case.objects.visible_to(user, extra=…)).  Pending, declined
+    and cancelled hand-offs open nothing; neither does one sent without
+    client details, whose receiver reads it on the hand-off page only — so
+    the case list, the name search and the client page never show a person
+    whose details did not travel."""
     ids = sorted(visible_desk_ids(user, Capability.VIEW_CASES))
     if not ids:
-        return Q(pk__in=[])
-    return Q(pk__in=HandOff.objects.filter(to_desk_id__in=ids, status__in=ACCESS_STATUSES).values("case_id"))
+        return None
+    opened = HandOff.objects.filter(to_desk_id__in=ids, status__in=ACCESS_STATUSES).filter(
+        Q(case__client__isnull=True)
+        | Q(
+            shares_client=True,
+            personal_data_stopped_at__isnull=True,
+            basis__in=[ConsentBasis.CONSENT, ConsentBasis.OVERRIDE, ConsentBasis.SAME_MUNICIPALITY],
+        )
+    )
+    return Q(pk__in=opened.values("case_id"))
 
 
 @dataclass

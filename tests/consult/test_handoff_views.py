@@ -243,15 +243,16 @@ def test_visibility_after_decline_and_after_cancel(client, to_soja, soja_clerk, 
     assert _sees(client, soja_clerk, case, person) == NOTHING
 
 
-def test_without_client_details_the_receiver_sees_the_case_but_not_the_person(
+def test_without_client_details_the_receiver_reads_the_handoff_page_only(
     client, ibr_case, ibara_clerk, soja_clerk, soja_desk, person
 ):
-    handoff = svc.handoff_send(case=ibr_case, by=ibara_clerk, kind=HandOffKind.REFERRAL, to_desk=soja_desk)
+    handoff = svc.handoff_send(
+        case=ibr_case, by=ibara_clerk, kind=HandOffKind.REFERRAL, to_desk=soja_desk, shares_notes=True
+    )
     svc.handoff_accept(handoff=handoff, by=soja_clerk)
-    seen = _sees(client, soja_clerk, ibr_case, person)
-    assert seen == {"case": True, "client": False, "search": False}
-    html = client.get(url("case_detail", ibr_case)).content.decode()
-    assert "ファム" not in html
+    assert _sees(client, soja_clerk, ibr_case, person) == NOTHING
+    html = client.get(url("handoff_detail", handoff)).content.decode()
+    assert 'data-testid="handoff-notes"' in html and "ファム" not in html and "通院中" not in html
 
 
 def test_withdrawal_is_shown_on_every_side(client, to_soja, soja_clerk, ibara_clerk, person):
