@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.UserLanguageMiddleware",
+    "core.middleware.AuditContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

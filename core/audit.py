@@ -1,14 +1,31 @@
-"""Write to the append-only audit trail (DESIGN §8)."""
+"""Write to the append-only audit trail (DESIGN §8).
+
+The client address of the request being served comes from a context
+variable that `core.middleware.AuditContextMiddleware` sets for each request,
+so that services record it without being handed the request.  Outside a
+request (tasks, commands, tests calling services) it is empty."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
+
 from .models import AuditEvent
 
+_client_address: ContextVar[str | None] = ContextVar("audit_client_address", default=None)
 
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+
+def set_client_address(address: str | None) -> Token:
+    """Set the address recorded by audit_log in this context; returns the
+    token to `reset_client_address` with."""
+    return _client_address.set(address or None)
+
+
+def reset_client_address(token: Token) -> None:
+    _client_address.reset(token)
+
+
+def current_client_address() -> str | None:
+    return _client_address.get()
 
 
 def audit_log(
@@ -20,7 +37,6 @@ def audit_log(
     desk=None,
     summary: str = "",
     changes: dict | None = None,
-    request=None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -31,5 +47,5 @@ def audit_log(
         desk=desk,
         summary=summary[:300],
         changes=changes or {},
-        ip_address=_client_ip(request),
+        ip_address=current_client_address(),
     )
