@@ -8,8 +8,14 @@ request (tasks, commands, tests calling services) it is empty."""
 from __future__ import annotations
 
 from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
 
 _client_address: ContextVar[str | None] = ContextVar("audit_client_address", default=None)
 
@@ -30,11 +36,12 @@ def current_client_address() -> str | None:
 
 def audit_log(
     *,
-    actor,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
-    obj,
-    case=None,
-    desk=None,
+    obj: Model,
+    # A consult Case and a municipalities Desk: core sits below both.
+    case: Model | None = None,
+    desk: Model | None = None,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
