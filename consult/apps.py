@@ -13,6 +13,8 @@ class ConsultConfig(AppConfig):
 
         from core.home import register_home_panel
 
+        from .selectors.handoffs import register_handoff_grant
         from .views.handoffs import home_panel
 
         register_home_panel("consult.handoffs", home_panel)
+        register_handoff_grant()

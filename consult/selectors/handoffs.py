@@ -102,7 +102,9 @@ def handoff_access(user, handoff: HandOff) -> HandOffAccess:
     receiver = acts_for(user, handoff.to_desk_id)
     answering = sender if handoff.kind == HandOffKind.EXTERNAL else receiver
     pending = handoff.status == HandOffStatus.PENDING
-    opens_case = Case.objects.visible_to(user).filter(pk=handoff.case_id).exists()
+    from ..access import visible_cases
+
+    opens_case = visible_cases(user).filter(pk=handoff.case_id).exists()
     access = HandOffAccess(
         is_sender=sender,
         is_receiver=receiver,
@@ -199,6 +201,35 @@ def received_share(user, case: Case) -> ReceivedShare:
         h.travels_sensitive and acts_for(user, h.to_desk_id, Capability.VIEW_SENSITIVE_NOTES) for h in share.handoffs
     )
     return share
+
+
+def handoff_case_access(user, case: Case):
+    """What accepted hand-offs to the user's desks allow on `case` (the
+    hand-off grant of consult.access; None when there is none).  The case
+    opens with what was chosen to travel: notes and sensitive notes only
+    when chosen (sensitive notes also need the capability at the receiving
+    desk); the receiver may add consultations but does not edit, close or
+    forward the sender's case."""
+    from ..access import CaseAccess
+
+    share = received_share(user, case)
+    if not share.any or not (share.client or case.client_id is None):
+        return None
+    return CaseAccess(
+        can_see_summary=True,
+        can_see_details=True,
+        can_see_notes=share.notes,
+        can_see_sensitive_notes=share.sensitive,
+        can_log_consultation=any(acts_for(user, h.to_desk_id, Capability.LOG_CONSULTATIONS) for h in share.handoffs),
+    )
+
+
+def register_handoff_grant() -> None:
+    """Called from ConsultConfig.ready(): forwarding widens case_access and
+    the visibility scope through the grant registry of consult.access."""
+    from ..access import CaseGrant, register_case_grant
+
+    register_case_grant(CaseGrant(name="handoffs", scope=received_case_scope, access=handoff_case_access))
 
 
 def case_handoffs(case: Case, user) -> list[HandOff]:

@@ -76,7 +76,6 @@ def consent_record(
     organisation_kinds: list[str] | tuple = (),
     interpretation_mode: str = "none",
     note: str = "",
-    request=None,
 ) -> Consent:
     """Record a new consent.  The current one (in force or withdrawn) is
     superseded, never changed: the history stays as it was."""
@@ -122,12 +121,11 @@ def consent_record(
                 "explanation_language": explanation_language.code,
                 "interpretation_mode": interpretation_mode,
             },
-            request=request,
         )
     return consent
 
 
-def consent_withdraw(*, client: Client, by, withdrawn_on: date | None = None, request=None) -> Consent:
+def consent_withdraw(*, client: Client, by, withdrawn_on: date | None = None) -> Consent:
     """The client withdraws consent: nothing more is shared (the gate finds
     no consent in force), and every open hand-off of the client's cases
     that relied on it stops carrying personal data — both sides see it."""
@@ -156,10 +154,9 @@ def consent_withdraw(*, client: Client, by, withdrawn_on: date | None = None, re
             desk=client.registered_desk,
             summary="consent withdrawn",
             changes={"withdrawn_on": withdrawn_on.isoformat(), "handoffs_stopped": [h.pk for h in stopped]},
-            request=request,
         )
         for handoff in stopped:
-            _audit_both_sides(handoff, by=by, action="update", summary="consent withdrawn", request=request)
+            _audit_both_sides(handoff, by=by, action="update", summary="consent withdrawn")
     consent.refresh_from_db()
     return consent
 
@@ -255,7 +252,7 @@ def _refusal(consent: Consent | None, destination: str) -> str:
 
 
 # --- hand-offs -------------------------------------------------------------------
-def _audit_both_sides(handoff: HandOff, *, by, action: str, summary: str, changes=None, request=None) -> None:
+def _audit_both_sides(handoff: HandOff, *, by, action: str, summary: str, changes=None) -> None:
     """One event per step, on the case (whose timeline both desks see) and
     for the hand-off (whose page both desks see); `desk` is the side that
     acted, so each desk's trail shows what it did."""
@@ -270,7 +267,6 @@ def _audit_both_sides(handoff: HandOff, *, by, action: str, summary: str, change
         desk=Desk(pk=acting_desk_id),
         summary=summary,
         changes=changes,
-        request=request,
     )
 
 
@@ -302,7 +298,6 @@ def handoff_send(
     message: str = "",
     mode: str = "consent",
     override_basis: str = "",
-    request=None,
 ) -> HandOff:
     """Forward `case` (referral, transfer or external referral), gated by consent."""
     desk = case.handling_desk
@@ -366,7 +361,6 @@ def handoff_send(
                     "basis": decision.basis,
                     "override": decision.basis == ConsentBasis.OVERRIDE,
                 },
-                request=request,
             )
     except IntegrityError:
         raise ValidationError(_("This case already has a pending hand-off to that desk.")) from None
@@ -400,7 +394,7 @@ def _answering_desk_id(handoff: HandOff) -> int:
     return handoff.from_desk_id if handoff.kind == HandOffKind.EXTERNAL else handoff.to_desk_id
 
 
-def handoff_accept(*, handoff: HandOff, by, request=None) -> HandOff:
+def handoff_accept(*, handoff: HandOff, by) -> HandOff:
     if not acts_for(by, _answering_desk_id(handoff)):
         raise PermissionDenied
     with transaction.atomic():
@@ -423,12 +417,11 @@ def handoff_accept(*, handoff: HandOff, by, request=None) -> HandOff:
                 if locked.kind == HandOffKind.TRANSFER
                 else {}
             ),
-            request=request,
         )
     return locked
 
 
-def handoff_decline(*, handoff: HandOff, by, reason: str, request=None) -> HandOff:
+def handoff_decline(*, handoff: HandOff, by, reason: str) -> HandOff:
     if not acts_for(by, _answering_desk_id(handoff)):
         raise PermissionDenied
     if not reason.strip():
@@ -445,12 +438,11 @@ def handoff_decline(*, handoff: HandOff, by, reason: str, request=None) -> HandO
             action="update",
             summary=f"{locked.kind} declined",
             changes={"status": [HandOffStatus.PENDING, HandOffStatus.DECLINED]},
-            request=request,
         )
     return locked
 
 
-def handoff_cancel(*, handoff: HandOff, by, request=None) -> HandOff:
+def handoff_cancel(*, handoff: HandOff, by) -> HandOff:
     """The sender takes a pending hand-off back."""
     if not acts_for(by, handoff.from_desk_id):
         raise PermissionDenied
@@ -464,12 +456,11 @@ def handoff_cancel(*, handoff: HandOff, by, request=None) -> HandOff:
             action="update",
             summary=f"{locked.kind} cancelled",
             changes={"status": [HandOffStatus.PENDING, HandOffStatus.CANCELLED]},
-            request=request,
         )
     return locked
 
 
-def handoff_complete(*, handoff: HandOff, by, request=None) -> HandOff:
+def handoff_complete(*, handoff: HandOff, by) -> HandOff:
     """The receiver (for an organisation: the sender) marks the work done."""
     if not acts_for(by, _answering_desk_id(handoff)):
         raise PermissionDenied
@@ -483,7 +474,6 @@ def handoff_complete(*, handoff: HandOff, by, request=None) -> HandOff:
             action="update",
             summary=f"{locked.kind} completed",
             changes={"status": [HandOffStatus.ACCEPTED, HandOffStatus.COMPLETED]},
-            request=request,
         )
     return locked
 
@@ -517,7 +507,7 @@ CLIENT_EDITABLE = (
 )
 
 
-def client_update(*, client: Client, by, loaded_at, changes: dict, request=None) -> Client:
+def client_update(*, client: Client, by, loaded_at, changes: dict) -> Client:
     """Save `changes` only if nobody saved the client since `loaded_at`
     (its `updated_at` when the form was loaded): optimistic locking, as on
     the case page — a second editor gets ClientEditConflict and nothing is
@@ -541,6 +531,5 @@ def client_update(*, client: Client, by, loaded_at, changes: dict, request=None)
             obj=locked,
             desk=locked.registered_desk,
             changes={name: ["…", "…"] for name in sorted(changes)},
-            request=request,
         )
     return locked

@@ -77,7 +77,7 @@ def client_detail(request, pk: int):
     personal data is recorded in the audit trail (DESIGN §8)."""
     client = get_client_for_user(request.user, pk)
     cases = client_cases(request.user, client)
-    audit_log(actor=request.user, action="view", obj=client, desk=client.registered_desk, request=request)
+    audit_log(actor=request.user, action="view", obj=client, desk=client.registered_desk)
     client.nationality_name = country_name(client.nationality)
     can_edit = user_can(request.user, Capability.LOG_CONSULTATIONS, desk=client.registered_desk)
     consents = list(
@@ -121,7 +121,6 @@ def client_edit(request, pk: int):
                     by=request.user,
                     loaded_at=form.cleaned_data["loaded_at"],
                     changes=changes,
-                    request=request,
                 )
             except handoff_services.ClientEditConflict as error:
                 conflict = True
@@ -159,7 +158,6 @@ def consent_new(request, pk: int):
                     organisation_kinds=data["organisation_kinds"],
                     interpretation_mode=data["interpretation_mode"],
                     note=data["note"],
-                    request=request,
                 )
             except ValidationError as error:
                 form.add_error(None, error)

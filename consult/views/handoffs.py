@@ -127,7 +127,7 @@ def _answer(request, pk: int, action):
 @require_POST
 def handoff_accept(request, pk: int):
     def accept(handoff):
-        services.handoff_accept(handoff=handoff, by=request.user, request=request)
+        services.handoff_accept(handoff=handoff, by=request.user)
         messages.success(request, _("The hand-off was accepted."))
 
     return _answer(request, pk, accept)
@@ -142,7 +142,7 @@ def handoff_decline(request, pk: int):
             raise PermissionDenied
         return _render_detail(request, handoff, decline_form=form)
     try:
-        services.handoff_decline(handoff=handoff, by=request.user, reason=form.cleaned_data["reason"], request=request)
+        services.handoff_decline(handoff=handoff, by=request.user, reason=form.cleaned_data["reason"])
     except services.HandOffStateError as error:
         messages.error(request, str(error))
     else:
@@ -153,7 +153,7 @@ def handoff_decline(request, pk: int):
 @require_POST
 def handoff_cancel(request, pk: int):
     def cancel(handoff):
-        services.handoff_cancel(handoff=handoff, by=request.user, request=request)
+        services.handoff_cancel(handoff=handoff, by=request.user)
         messages.success(request, _("The hand-off was cancelled."))
 
     return _answer(request, pk, cancel)
@@ -162,7 +162,7 @@ def handoff_cancel(request, pk: int):
 @require_POST
 def handoff_complete(request, pk: int):
     def complete(handoff):
-        services.handoff_complete(handoff=handoff, by=request.user, request=request)
+        services.handoff_complete(handoff=handoff, by=request.user)
         messages.success(request, _("The hand-off was marked completed."))
 
     return _answer(request, pk, complete)
@@ -198,7 +198,6 @@ def handoff_new(request, pk: int):
                     message=data.get("message", ""),
                     mode=data["mode"],
                     override_basis=data.get("override_basis", ""),
-                    request=request,
                 )
             except services.ConsentMissing as error:
                 refusal = " ".join(error.messages)
