@@ -176,7 +176,7 @@ def consent_withdraw(request, pk: int):
     if form.is_valid():
         try:
             handoff_services.consent_withdraw(
-                client=client, by=request.user, withdrawn_on=form.cleaned_data["withdrawn_on"], request=request
+                client=client, by=request.user, withdrawn_on=form.cleaned_data["withdrawn_on"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
