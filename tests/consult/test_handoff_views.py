@@ -379,3 +379,32 @@ def test_a_closure_of_the_receiving_municipality_extends_the_wait(to_soja, soja)
     handoff = _sent(to_soja, date(2026, 11, 30))
     handoff_selectors._decorate([handoff], date(2026, 12, 3))
     assert (handoff.waiting_days, handoff.due_date, handoff.is_overdue) == (2, date(2026, 12, 3), False)
+
+
+def test_receiver_sees_notes_only_when_chosen_and_adds_consultations(
+    client, ibr_case, ibara_clerk, soja_clerk, soja_desk, person
+):
+    import uuid
+
+    from consult.models import Consultation, Topic
+    from consult.services import consultation_log
+
+    Consultation.objects.filter(case=ibr_case).update(notes="職場でのトラブル（テスト）")
+    handoff = svc.handoff_send(
+        case=ibr_case, by=ibara_clerk, kind=HandOffKind.REFERRAL, to_desk=soja_desk, shares_client=True
+    )
+    svc.handoff_accept(handoff=handoff, by=soja_clerk)
+    html = as_user(client, soja_clerk).get(url("case_detail", ibr_case)).content.decode()
+    assert "ファム" in html and "職場でのトラブル" not in html and "通院中" not in html
+    added = consultation_log(
+        by=soja_clerk,
+        desk=soja_desk,
+        case=ibr_case,
+        channel="walk_in",
+        language=Language.objects.get(code="ja"),
+        topics=[Topic.objects.get(code="other")],
+        intake_token=uuid.uuid4(),
+    )
+    assert added.case == ibr_case and added.desk == soja_desk  # counted for the desk that took it
+    ibr_case.refresh_from_db()
+    assert ibr_case.handling_desk.municipality.code == "332071"  # a referral: the sender keeps its case
