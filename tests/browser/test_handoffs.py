@@ -106,7 +106,7 @@ def test_clerk_forwards_with_consent_hub_accepts_and_a_forward_without_consent_i
         clerk.get_by_test_id("handoff-send").click()
     handoff = HandOff.objects.get()
     assert clerk.url.endswith(f"/handoffs/{handoff.pk}/")
-    assert clerk.get_by_test_id("handoff-status").inner_text() == "回答待ち"
+    assert clerk.get_by_test_id("handoff-status").inner_text() == "未回答"
     _sound_at_both_widths(clerk)
     clerk.set_viewport_size(WIDE)
     screenshot(clerk, "03-sent")
@@ -117,7 +117,7 @@ def test_clerk_forwards_with_consent_hub_accepts_and_a_forward_without_consent_i
     assert case.reference in staff.get_by_test_id("home-handoffs").inner_text()
     staff.goto(base + "/handoffs/")
     row = staff.get_by_test_id("handoff-row").filter(has_text=case.reference)
-    assert row.count() == 1 and "回答待ち" in row.inner_text()
+    assert row.count() == 1 and "未回答" in row.inner_text()
     _sound_at_both_widths(staff)
     staff.set_viewport_size(WIDE)
     screenshot(staff, "04-inbox")
