@@ -12,7 +12,9 @@ import polib
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+
+from tests.factories import CaseFactory, ConsultationFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 JA_PO = ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po"
@@ -114,10 +116,10 @@ def test_shipped_topic_label_after_loading(db):
 
 def test_case_list_speaks_the_glossary(client, hub_staff):
     client.force_login(hub_staff)
-    html = client.get(reverse("case_list")).content.decode()
-    for text in ("相談案件一覧", "相談受付", "受付番号", "対応状況", "担当者", "相談分野", "未終了", "未着手"):
+    html = client.get(reverse("consult:case_list")).content.decode()
+    for text in ("相談案件一覧", "相談受付", "対応状況", "担当者", "相談分野", "未終了", "未着手"):
         assert text in html, text
-    for text in ("相談内容", "期限"):
+    for text in ("相談内容", "期限", "受付日"):
         assert text not in html, text
     assert re.search("(?<!相談)案件一覧", html) is None
 
@@ -125,7 +127,31 @@ def test_case_list_speaks_the_glossary(client, hub_staff):
 def test_case_list_in_english(client, hub_staff):
     client.force_login(hub_staff)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("case_list")).content.decode()
-    for text in ("Intake", "Reference number", "Assignee", "Topic", "Not closed"):
+    html = client.get(reverse("consult:case_list")).content.decode()
+    for text in ("Intake", "Assignee", "Topic", "Not closed"):
         assert text in html, text
-    assert "Assigned to" not in html
+    assert "Assigned to" not in html and "New consultation" not in html
+
+
+def test_case_page_speaks_the_glossary(client, coordinator, hub_desk):
+    from consult import services
+
+    case = CaseFactory(handling_desk=hub_desk, created_by=coordinator)
+    ConsultationFactory(case=case, notes="書類を案内した")
+    services.follow_up_create(case=case, by=coordinator, due_date=timezone.localdate(), note="電話で確認")
+    client.force_login(coordinator)
+    html = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
+    for text in (
+        "相談を追加",
+        "対応状況",
+        "未着手",
+        "担当者",
+        "開始日",
+        "通訳方法",
+        "操作記録",
+        "期日",
+        "関連案件を登録",
+    ):
+        assert text in html, text
+    for text in ("再相談", "期限", "監査記録", "受付日"):
+        assert text not in html, text

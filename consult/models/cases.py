@@ -20,8 +20,8 @@ class CaseStatus(models.TextChoices):
 
 
 class CaseOutcome(models.TextChoices):
-    RESOLVED = "resolved", _("resolved at the desk (information given)")
-    REFERRED = "referred", _("referred to another organisation")
+    RESOLVED = "resolved", _("resolved")
+    REFERRED = "referred", _("referred")
     CONTINUING = "continuing", _("continuing")
 
 
@@ -61,14 +61,14 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=CaseOutcome.choices, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
+        verbose_name=_("assignee"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assigned_cases",
     )
     earlier_cases = models.ManyToManyField(
-        "self", verbose_name=_("earlier cases"), symmetrical=False, blank=True, related_name="later_cases"
+        "self", verbose_name=_("related cases"), symmetrical=False, blank=True, related_name="later_cases"
     )
     is_quick_contact = models.BooleanField(
         _("quick contact"), default=False, help_text=_("Logged anonymously in seconds; can be promoted to a full case.")

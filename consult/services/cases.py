@@ -171,7 +171,7 @@ def case_link_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
     if earlier.pk == case.pk:
         raise ValidationError(_("A case cannot be linked to itself."))
     if earlier.opened_at > case.opened_at:
-        raise ValidationError(_("Only a case opened before this one can be linked as an earlier case."))
+        raise ValidationError(_("Only a case opened before this one can be linked as a related case."))
     if case.earlier_cases.filter(pk=earlier.pk).exists():
         raise ValidationError(_("These cases are already linked."))
     with transaction.atomic():

@@ -542,7 +542,7 @@ def test_intake_in_english(client, hub_staff):
     client.cookies["django_language"] = "en"
     html = client.get(NEW).content.decode()
     assert '<html lang="en">' in html
-    for text in ("Intake", "Language used", "Topics", "Interpretation", "Residence status", "Follow-up"):
+    for text in ("Intake", "Language used", "Topics", "Interpretation mode", "Residence status", "Follow-up"):
         assert text in html, text
     # Autonyms stay as they are, the other name follows the interface language.
     assert "Tiếng Việt — Vietnamese" in html
