@@ -19,8 +19,14 @@ from tests.factories import CaseFactory, ConsultationFactory
 ROOT = Path(__file__).resolve().parent.parent
 JA_PO = ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 
-# 障害 only inside official names (障害者手帳, 障害福祉サービス …).
+# 障害 only inside official names (障害者手帳, 障害福祉サービス …); 外国人 only
+# inside official names (外国人受入環境整備交付金 …); 期限 only for legal
+# deadlines set by others (申請期限 …).
 OFFICIAL_WITH_SHOGAI = re.compile(r"障害(者手帳|福祉サービス|者総合支援法|年金)")
+OFFICIAL_NAMES = re.compile(
+    r"障害(者手帳|福祉サービス|者総合支援法|年金)|外国人(受入環境整備交付金|在留支援センター|総合相談)"
+    r"|(申請|提出|届出|納付|在留)期限"
+)
 
 
 def _ja_entries() -> list[polib.POEntry]:
@@ -82,18 +88,17 @@ def test_model_names():
 
 
 def test_catalogue_has_no_word_the_glossary_rules_out():
-    """監査記録, 利用者, 外国人, 障害 outside official names, 期限 (legal
-    deadlines only: none in the UI yet), 再相談 (a statistic, no label yet),
-    受付 as a status, 相談内容 for the topic."""
+    """監査記録, 利用者; 外国人, 障害 and 期限 outside official names and
+    legal deadlines; 相談分類 and 案件番号 (old names of the topic and the
+    reference number); 相談内容 for the topic."""
     problems = []
     for entry in _ja_entries():
         texts = [entry.msgstr, *(entry.msgstr_plural or {}).values()]
         for text in texts:
-            for word in ("監査記録", "利用者", "外国人", "期限", "再相談", "相談分類", "案件番号"):
-                if word in text:
+            plain = OFFICIAL_NAMES.sub("", text)
+            for word in ("監査記録", "利用者", "外国人", "障害", "期限", "相談分類", "案件番号"):
+                if word in plain:
                     problems.append((word, entry.msgid, text))
-            if "障害" in OFFICIAL_WITH_SHOGAI.sub("", text):
-                problems.append(("障害", entry.msgid, text))
             if "topic" in entry.msgid.lower() and "相談内容" in text:
                 problems.append(("相談内容 for a topic", entry.msgid, text))
     assert problems == []
@@ -155,3 +160,15 @@ def test_case_page_speaks_the_glossary(client, coordinator, hub_desk):
         assert text in html, text
     for text in ("再相談", "期限", "監査記録", "受付日"):
         assert text not in html, text
+
+
+def test_adding_a_consultation_to_a_case_is_not_labelled_saiso(client, hub_staff, hub_desk):
+    """再相談 is a statistic (2回目以降の相談), not the name of a screen or button."""
+    case = CaseFactory(handling_desk=hub_desk, created_by=hub_staff)
+    ConsultationFactory(case=case)
+    client.force_login(hub_staff)
+    html = client.get(reverse("consult:case_consultation_new", args=[case.pk])).content.decode()
+    assert f"{case.reference} に相談を追加" in html
+    for text in ("再相談", "相談内容を絞り込む"):
+        assert text not in html, text
+    assert "相談分野" in html
