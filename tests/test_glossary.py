@@ -21,11 +21,12 @@ JA_PO = ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 
 # 障害 only inside official names (障害者手帳, 障害福祉サービス …); 外国人 only
 # inside official names (外国人受入環境整備交付金 …); 期限 only for legal
-# deadlines set by others (申請期限 …).
+# deadlines set by others (申請期限 …) and in 有効期限 (a session or link
+# expiring, not a due date).
 OFFICIAL_WITH_SHOGAI = re.compile(r"障害(者手帳|福祉サービス|者総合支援法|年金)")
 OFFICIAL_NAMES = re.compile(
     r"障害(者手帳|福祉サービス|者総合支援法|年金)|外国人(受入環境整備交付金|在留支援センター|総合相談)"
-    r"|(申請|提出|届出|納付|在留)期限"
+    r"|(申請|提出|届出|納付|在留|有効)期限"
 )
 
 
