@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "municipalities",
     "consult",
     "interpreters",
+    # Synthetic data and benchmarks (seed_demo, bench_cases): the top layer, never imported by the product.
+    "demo",
 ]
 
 MIDDLEWARE = [
