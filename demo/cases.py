@@ -15,12 +15,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from consult.models import (
+    Case,
+    CaseCounter,
+    Client,
+    Consultation,
+    ConsultationTopic,
+    FollowUp,
+    Language,
+    ResidenceStatus,
+    Topic,
+)
 from core.fiscal import fiscal_year
 from demo.people import OUTSIDE_AREA, PERMANENT_STATUSES, DemoPerson, make_person, pick
+from municipalities.models import Desk, Membership, Municipality
+from municipalities.roles import CASE_ROLES
 
 # --- consultations ------------------------------------------------------------
 
@@ -255,12 +268,10 @@ class SeedResult:
 def seed_demo_cases(*, consortium, target: int, seed: int = 2026, now: datetime | None = None) -> SeedResult:
     """Top the demo consultations of `consortium` up to `target` (see seed_demo --help).
 
-    Rows are written with bulk_create; reference numbers are reserved from
-    consult_casecounter exactly like consult.services.case_next_reference
-    does (one upsert per desk and fiscal year), so intake later continues
-    the sequence without collisions."""
-    from consult.models import Consultation
-
+    Rows are written with bulk_create; reference numbers are taken from the
+    product's counter (``CaseCounter.objects.take_numbers``, as intake's
+    ``case_next_reference`` does), a desk's fiscal year at once, so intake
+    later continues the sequence without collisions."""
     now = now or timezone.now()
     ctx = _SeedContext.load(consortium)
     specs = consultation_specs(target, seed=seed, now=now, topic_tree=ctx.topic_tree, desk_codes=ctx.desk_codes)
@@ -288,10 +299,6 @@ class _SeedContext:
 
     @classmethod
     def load(cls, consortium) -> _SeedContext:
-        from consult.models import Language, ResidenceStatus, Topic
-        from municipalities.models import Desk, Membership, Municipality
-        from municipalities.roles import CASE_ROLES
-
         desks = {
             d.code: d
             for d in Desk.objects.filter(municipality__consortium=consortium, active=True).select_related(
@@ -328,8 +335,6 @@ class _SeedContext:
 
 
 def _write(ctx: _SeedContext, specs, todo, *, now, seed: int, result: SeedResult) -> None:
-    from consult.models import Case, Client, Consultation, ConsultationTopic, FollowUp
-
     def rng(kind: str, index: int) -> random.Random:
         """Details of row `index` drawn from their own stream, so a top-up
         writes the same rows as seeding everything at once."""
@@ -372,7 +377,7 @@ def _write(ctx: _SeedContext, specs, todo, *, now, seed: int, result: SeedResult
     new_cases: list[Case] = []
     for (desk_code, year), group in groups.items():
         desk = ctx.desks[desk_code]
-        last = _reserve_references(desk_id=desk.pk, fiscal_year=year, count=len(group))
+        last = CaseCounter.objects.take_numbers(desk=desk, fiscal_year=year, count=len(group))
         for number, spec in enumerate(group, start=last - len(group) + 1):
             status, outcome = settle_case_state(spec.final_state, last_activity[spec.index], now)
             client = None
@@ -471,8 +476,6 @@ def _write(ctx: _SeedContext, specs, todo, *, now, seed: int, result: SeedResult
 
 
 def _client(ctx: _SeedContext, spec: ConsultationSpec, rng: random.Random):
-    from consult.models import Client
-
     desk = ctx.desks[spec.desk_code]
     person = spec.person
     client = Client(
@@ -503,20 +506,3 @@ def _client(ctx: _SeedContext, spec: ConsultationSpec, rng: random.Random):
         client.email = f"demo-{spec.index}@example.invalid"
     client.refresh_search_fields()  # bulk_create does not call save()
     return client
-
-
-def _reserve_references(*, desk_id: int, fiscal_year: int, count: int) -> int:
-    """Reserve `count` numbers for a desk and fiscal year; returns the last one.
-    The same upsert as case_next_reference, moved by `count` at once."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO consult_casecounter (desk_id, fiscal_year, last_number)
-            VALUES (%s, %s, %s)
-            ON CONFLICT (desk_id, fiscal_year)
-            DO UPDATE SET last_number = consult_casecounter.last_number + EXCLUDED.last_number
-            RETURNING last_number
-            """,
-            [desk_id, fiscal_year, count],
-        )
-        return cursor.fetchone()[0]

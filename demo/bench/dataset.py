@@ -24,6 +24,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from consult.models import CaseCounter
 from demo.bench.plan import Context, DatasetPlan, person_pool
 
 MARKER = "madoguchi-bench"
@@ -164,7 +165,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         p["client_base"] = _id_base(cursor, "consult_client")
         p["case_base"] = _id_base(cursor, "consult_case")
         p["consultation_base"] = _id_base(cursor, "consult_consultation")
-        for table in ("bench_case", "bench_extra", "bench_last", "bench_name"):
+        for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
         # 1. cases planned: desk, date, kind, client number
@@ -282,8 +283,20 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             JOIN bench_name n ON n.id = c.pick
             """,  # noqa: S608 - fragments are this module's constants
         )
-        # 5. cases: reference numbers continue consult_casecounter per desk and fiscal year
+        # 5. cases: reference numbers taken from the product's counter, a desk's
+        # fiscal year at once (CaseCounter.objects.take_numbers, as intake does),
+        # then numbered in date order from there.
         fy = FISCAL_YEAR.format("c.opened_at")
+        t0 = time.monotonic()
+        cursor.execute(f"SELECT dpos, {fy}, count(*) FROM bench_case c GROUP BY 1, 2 ORDER BY 1, 2")  # noqa: S608
+        groups = cursor.fetchall()
+        bases = [
+            (dpos, year, CaseCounter.objects.take_numbers(desk=ctx.desks[dpos - 1], fiscal_year=year, count=n) - n)
+            for dpos, year, n in groups
+        ]
+        cursor.execute("CREATE TEMP TABLE bench_counter (dpos int, fy int, base int, PRIMARY KEY (dpos, fy))")
+        cursor.executemany("INSERT INTO bench_counter (dpos, fy, base) VALUES (%s, %s, %s)", bases)
+        log(f"  {'case counters (take_numbers)':<44} {len(bases):>10}  {time.monotonic() - t0:6.1f} s")
         run(
             "cases",
             f"""
@@ -300,7 +313,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
                    (%(desk_users)s)[x.dpos], x.quick, '', 1, x.opened_at,
                    CASE WHEN x.state LIKE 'closed/%%' THEN x.last_at END, x.last_at, (%(desk_users)s)[x.dpos]
             FROM (
-                SELECT s.*, coalesce(cc.last_number, 0) + s.rn AS number,
+                SELECT s.*, cc.base + s.rn AS number,
                        CASE
                          WHEN s.quick THEN
                            CASE WHEN s.r < 0.92 OR s.last_at < now() - interval '30 days'
@@ -318,17 +331,8 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
                            row_number() OVER (PARTITION BY c.dpos, {fy} ORDER BY c.opened_at, c.idx) AS rn
                     FROM bench_case c LEFT JOIN bench_last l ON l.case_idx = c.idx
                 ) s
-                LEFT JOIN consult_casecounter cc ON cc.desk_id = (%(desk_ids)s)[s.dpos] AND cc.fiscal_year = s.fy
+                JOIN bench_counter cc ON cc.dpos = s.dpos AND cc.fy = s.fy
             ) x
-            """,  # noqa: S608 - fragments are this module's constants
-        )
-        run(
-            "case counters",
-            f"""
-            INSERT INTO consult_casecounter (desk_id, fiscal_year, last_number)
-            SELECT (%(desk_ids)s)[c.dpos], {fy}, count(*) FROM bench_case c GROUP BY 1, 2
-            ON CONFLICT (desk_id, fiscal_year)
-            DO UPDATE SET last_number = consult_casecounter.last_number + EXCLUDED.last_number
             """,  # noqa: S608 - fragments are this module's constants
         )
         # 6. consultations: the first of every case, then the re-consultations
@@ -435,7 +439,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         log(f"  {'rebuild ' + str(len(indexes)) + ' secondary indexes':<44} {'':>10}  {time.monotonic() - t0:6.1f} s")
         cursor.execute("ALTER TABLE consult_client ENABLE TRIGGER consult_client_desk_ids")
         cursor.execute("ALTER TABLE consult_case ENABLE TRIGGER consult_case_client_desks")
-        for table in ("bench_case", "bench_extra", "bench_last", "bench_name"):
+        for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter"):
             cursor.execute(f"DROP TABLE {table}")
 
         marker = {

@@ -79,6 +79,7 @@ class Context:
         missing = [d.code for d in desks if d.municipality_id not in users]
         if missing:
             raise ValueError(f"no case-working staff for desks {missing}: run seed_demo first")
+        self.desks = desks
         self.desk_ids = [d.pk for d in desks]
         self.desk_codes = [d.code for d in desks]
         self.desk_users = [users[d.municipality_id] for d in desks]
