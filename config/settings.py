@@ -59,12 +59,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "simple_history",
     "accounts",
     "core",
     "municipalities",
+    "notifications",
     "consult",
     "interpreters",
+    "reports",
     # Synthetic data and benchmarks (seed_demo, bench_cases): the top layer, never imported by the product.
     "demo",
 ]
@@ -85,7 +86,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.UserLanguageMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -39,4 +39,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
     path("", include("consult.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
 ]
