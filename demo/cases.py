@@ -191,39 +191,57 @@ def consultation_specs(
         if reconsult:
             spec.language = language
         else:
-            kind = rng.random()
-            spec.quick = kind < 0.18
-            spec.anonymous = spec.quick or kind < 0.24
-            if not spec.anonymous:
-                earlier = [i for i in openers[-300:] if specs[i].person is not None]
-                if earlier and rng.random() < 0.1:  # a new matter of a client known here
-                    before = specs[rng.choice(earlier)]
-                    spec.same_client_as = before.index
-                    spec.person = before.person
-                    spec.desk_code = before.desk_code
-                    later = _office_hours(rng, before.occurred_at.date() + timedelta(days=rng.randint(7, 90)))
-                    spec.occurred_at = min(max(spec.occurred_at, later), now)
-                else:
-                    spec.person = make_person(rng, today=today)
-            spec.language = spec.person.language if spec.person else pick(rng, LANGUAGES_ANONYMOUS)
-            spec.extra["language"] = spec.language
-            spec.final_state = _case_state(rng, spec)
-            if not spec.quick and rng.random() < 0.2:
-                due = occurred_at.date() + timedelta(days=rng.randint(3, 14))
-                status = "open"
-                if due < today:
-                    status = pick(rng, {"done": 75, "cancelled": 5, "open": 20})  # open = overdue
-                spec.follow_up = (due, rng.choice(FOLLOW_UP_NOTES), status)
-            if not spec.quick:
-                openers.append(index)
-        if spec.channel == "three_way_phone":
-            spec.interpretation_mode = "three_way_phone"
-        elif spec.language in ("ja", "ja-x-easy"):
-            spec.interpretation_mode = "device" if spec.language == "ja-x-easy" and rng.random() < 0.1 else "none"
-        else:
-            spec.interpretation_mode = pick(rng, INTERPRETATION_HUB if hub else INTERPRETATION_PARTNER)
+            _open_case(rng, spec, specs, openers, occurred_at=occurred_at, today=today, now=now)
+        spec.interpretation_mode = _interpretation_mode(rng, spec, hub=hub)
         specs.append(spec)
     return specs
+
+
+def _open_case(
+    rng: random.Random,
+    spec: ConsultationSpec,
+    specs: list[ConsultationSpec],
+    openers: list[int],
+    *,
+    occurred_at: datetime,
+    today: date,
+    now: datetime,
+) -> None:
+    """The consultation that opens a case: quick contact, anonymous, a known
+    client or a new person; the case's final state and a follow-up."""
+    kind = rng.random()
+    spec.quick = kind < 0.18
+    spec.anonymous = spec.quick or kind < 0.24
+    if not spec.anonymous:
+        earlier = [i for i in openers[-300:] if specs[i].person is not None]
+        if earlier and rng.random() < 0.1:  # a new matter of a client known here
+            before = specs[rng.choice(earlier)]
+            spec.same_client_as = before.index
+            spec.person = before.person
+            spec.desk_code = before.desk_code
+            later = _office_hours(rng, before.occurred_at.date() + timedelta(days=rng.randint(7, 90)))
+            spec.occurred_at = min(max(spec.occurred_at, later), now)
+        else:
+            spec.person = make_person(rng, today=today)
+    spec.language = spec.person.language if spec.person else pick(rng, LANGUAGES_ANONYMOUS)
+    spec.extra["language"] = spec.language
+    spec.final_state = _case_state(rng, spec)
+    if not spec.quick and rng.random() < 0.2:
+        due = occurred_at.date() + timedelta(days=rng.randint(3, 14))
+        status = "open"
+        if due < today:
+            status = pick(rng, {"done": 75, "cancelled": 5, "open": 20})  # open = overdue
+        spec.follow_up = (due, rng.choice(FOLLOW_UP_NOTES), status)
+    if not spec.quick:
+        openers.append(spec.index)
+
+
+def _interpretation_mode(rng: random.Random, spec: ConsultationSpec, *, hub: bool) -> str:
+    if spec.channel == "three_way_phone":
+        return "three_way_phone"
+    if spec.language in ("ja", "ja-x-easy"):
+        return "device" if spec.language == "ja-x-easy" and rng.random() < 0.1 else "none"
+    return pick(rng, INTERPRETATION_HUB if hub else INTERPRETATION_PARTNER)
 
 
 def _case_state(rng: random.Random, spec: ConsultationSpec) -> tuple[str, str]:
@@ -335,144 +353,184 @@ class _SeedContext:
 
 
 def _write(ctx: _SeedContext, specs, todo, *, now, seed: int, result: SeedResult) -> None:
-    def rng(kind: str, index: int) -> random.Random:
+    writer = _Writer(ctx=ctx, specs=specs, todo=todo, now=now, seed=seed, result=result)
+    writer.load_earlier_cases()
+    writer.write_clients()  # 1
+    new_ids = writer.write_cases()  # 2
+    writer.update_earlier_cases(new_ids)  # 3
+    writer.write_consultations()  # 4
+    writer.write_follow_ups()  # 5
+
+
+@dataclass
+class _Writer:
+    """Turns the specs still to do into rows, step by step (see seed_demo_cases)."""
+
+    ctx: _SeedContext
+    specs: list[ConsultationSpec]
+    todo: list[ConsultationSpec]
+    now: datetime
+    seed: int
+    result: SeedResult
+    case_of: dict[int, Case] = field(default_factory=dict)  # opener index → its case
+    clients: dict[int, Client] = field(default_factory=dict)  # opener index → its new client
+
+    def __post_init__(self):
+        # The client of a case is that of the first case in its chain of "same client as".
+        self.root: dict[int, int] = {}
+        for spec in self.specs:
+            if spec.opener == spec.index:
+                first = self.root[spec.same_client_as] if spec.same_client_as is not None else spec.index
+                self.root[spec.index] = first
+        self.todo_openers = [s for s in self.todo if s.opener == s.index]
+        self.last_activity: dict[int, datetime] = {}
+        for spec in self.specs:
+            self.last_activity[spec.opener] = max(
+                self.last_activity.get(spec.opener, spec.occurred_at), spec.occurred_at
+            )
+
+    def rng(self, kind: str, index: int) -> random.Random:
         """Details of row `index` drawn from their own stream, so a top-up
         writes the same rows as seeding everything at once."""
-        return random.Random(f"{seed}:{kind}:{index}")
+        return random.Random(f"{self.seed}:{kind}:{index}")
 
-    # The client of a case is that of the first case in its chain of "same client as".
-    root = {}
-    for spec in specs:
-        if spec.opener == spec.index:
-            root[spec.index] = root[spec.same_client_as] if spec.same_client_as is not None else spec.index
-    todo_openers = [s for s in todo if s.opener == s.index]
-    # Cases written by an earlier run that this run refers to.
-    wanted = (
-        {s.opener for s in todo}
-        | {root[s.index] for s in todo_openers}
-        | {s.same_client_as for s in todo_openers if s.same_client_as is not None}
-    )
-    case_of: dict[int, Case] = {}
-    for consultation in Consultation.objects.filter(
-        intake_token__in=[demo_token(i) for i in sorted(wanted)]
-    ).select_related("case__handling_desk", "case__client"):
-        case_of[consultation.intake_token.int - _DEMO_TOKEN_BASE] = consultation.case
+    def load_earlier_cases(self) -> None:
+        """Cases written by an earlier run that this run refers to."""
+        wanted = (
+            {s.opener for s in self.todo}
+            | {self.root[s.index] for s in self.todo_openers}
+            | {s.same_client_as for s in self.todo_openers if s.same_client_as is not None}
+        )
+        for consultation in Consultation.objects.filter(
+            intake_token__in=[demo_token(i) for i in sorted(wanted)]
+        ).select_related("case__handling_desk", "case__client"):
+            self.case_of[consultation.intake_token.int - _DEMO_TOKEN_BASE] = consultation.case
 
-    # 1. clients of new cases
-    clients: dict[int, Client] = {}
-    for spec in todo_openers:
-        if spec.person is None or spec.same_client_as is not None:
-            continue
-        clients[spec.index] = _client(ctx, spec, rng("client", spec.index))
-    Client.objects.bulk_create(clients.values())
-    result.clients = len(clients)
+    def write_clients(self) -> None:
+        """1. clients of new cases"""
+        for spec in self.todo_openers:
+            if spec.person is None or spec.same_client_as is not None:
+                continue
+            self.clients[spec.index] = _client(self.ctx, spec, self.rng("client", spec.index))
+        Client.objects.bulk_create(self.clients.values())
+        self.result.clients = len(self.clients)
 
-    # 2. new cases, reference numbers reserved per desk and fiscal year in date order
-    last_activity: dict[int, datetime] = {}
-    for spec in specs:
-        last_activity[spec.opener] = max(last_activity.get(spec.opener, spec.occurred_at), spec.occurred_at)
-    groups: dict[tuple[str, int], list[ConsultationSpec]] = defaultdict(list)
-    for spec in sorted(todo_openers, key=lambda s: (s.occurred_at, s.index)):
-        groups[(spec.desk_code, fiscal_year(spec.occurred_at))].append(spec)
-    new_cases: list[Case] = []
-    for (desk_code, year), group in groups.items():
-        desk = ctx.desks[desk_code]
-        last = CaseCounter.objects.take_numbers(desk=desk, fiscal_year=year, count=len(group))
-        for number, spec in enumerate(group, start=last - len(group) + 1):
-            status, outcome = settle_case_state(spec.final_state, last_activity[spec.index], now)
-            client = None
-            if spec.person is not None:
-                first = root[spec.index]
-                client = clients.get(first) or (case_of[first].client if first in case_of else None)
-            user_id = rng("case", spec.index).choice(ctx.staff[desk.pk])
-            case = Case(
-                reference=f"{desk.code}-{year}-{number:05d}",
-                handling_desk=desk,
-                client=client,
-                title=ctx.topics[spec.topics[0]].name[:200],
-                status=status,
-                outcome=outcome,
-                closed_at=last_activity[spec.index] if status == "closed" else None,
-                is_quick_contact=spec.quick,
-                assignee_id=user_id,
-                opened_at=spec.occurred_at,
-                last_activity_at=last_activity[spec.index],
-                created_by_id=user_id,
-            )
-            case_of[spec.index] = case
-            new_cases.append(case)
-    Case.objects.bulk_create(new_cases)
-    result.cases = len(new_cases)
-    Case.earlier_cases.through.objects.bulk_create(
-        [
-            Case.earlier_cases.through(from_case_id=case_of[s.index].pk, to_case_id=case_of[s.same_client_as].pk)
-            for s in todo_openers
-            if s.same_client_as is not None and s.same_client_as in case_of
-        ],
-        ignore_conflicts=True,
-    )
+    def write_cases(self) -> set[int]:
+        """2. new cases, reference numbers taken per desk and fiscal year in date order"""
+        groups: dict[tuple[str, int], list[ConsultationSpec]] = defaultdict(list)
+        for spec in sorted(self.todo_openers, key=lambda s: (s.occurred_at, s.index)):
+            groups[(spec.desk_code, fiscal_year(spec.occurred_at))].append(spec)
+        new_cases: list[Case] = []
+        for (desk_code, year), group in groups.items():
+            desk = self.ctx.desks[desk_code]
+            last = CaseCounter.objects.take_numbers(desk=desk, fiscal_year=year, count=len(group))
+            for number, spec in enumerate(group, start=last - len(group) + 1):
+                case = self._case(spec, desk=desk, reference=f"{desk.code}-{year}-{number:05d}")
+                self.case_of[spec.index] = case
+                new_cases.append(case)
+        Case.objects.bulk_create(new_cases)
+        self.result.cases = len(new_cases)
+        Case.earlier_cases.through.objects.bulk_create(
+            [
+                Case.earlier_cases.through(
+                    from_case_id=self.case_of[s.index].pk, to_case_id=self.case_of[s.same_client_as].pk
+                )
+                for s in self.todo_openers
+                if s.same_client_as is not None and s.same_client_as in self.case_of
+            ],
+            ignore_conflicts=True,
+        )
+        return {c.pk for c in new_cases}
 
-    # 3. cases of an earlier run that got another consultation now
-    new_ids = {c.pk for c in new_cases}
-    for index in sorted({s.opener for s in todo if s.opener != s.index}):
-        case = case_of[index]
-        if case.pk in new_ids:
-            continue
-        status, outcome = settle_case_state(specs[index].final_state, last_activity[index], now)
-        Case.objects.filter(pk=case.pk).update(
-            last_activity_at=last_activity[index],
+    def _case(self, spec: ConsultationSpec, *, desk, reference: str) -> Case:
+        last_activity = self.last_activity[spec.index]
+        status, outcome = settle_case_state(spec.final_state, last_activity, self.now)
+        client = None
+        if spec.person is not None:
+            first = self.root[spec.index]
+            client = self.clients.get(first) or (self.case_of[first].client if first in self.case_of else None)
+        user_id = self.rng("case", spec.index).choice(self.ctx.staff[desk.pk])
+        return Case(
+            reference=reference,
+            handling_desk=desk,
+            client=client,
+            title=self.ctx.topics[spec.topics[0]].name[:200],
             status=status,
             outcome=outcome,
-            closed_at=last_activity[index] if status == "closed" else None,
+            closed_at=last_activity if status == "closed" else None,
+            is_quick_contact=spec.quick,
+            assignee_id=user_id,
+            opened_at=spec.occurred_at,
+            last_activity_at=last_activity,
+            created_by_id=user_id,
         )
 
-    # 4. consultations and their topics
-    consultations = [
-        Consultation(
-            case=case_of[spec.opener],
-            desk=case_of[spec.opener].handling_desk,
-            occurred_at=spec.occurred_at,
-            channel=spec.channel,
-            language=ctx.languages[spec.language],
-            interpretation_mode=spec.interpretation_mode,
-            minutes=spec.minutes,
-            notes=spec.notes,
-            actions=spec.actions,
-            intake_token=demo_token(spec.index),
-            created_by_id=case_of[spec.opener].created_by_id,
-        )
-        for spec in todo
-    ]
-    Consultation.objects.bulk_create(consultations)
-    ConsultationTopic.objects.bulk_create(
-        ConsultationTopic(consultation=c, topic=ctx.topics[code])
-        for c, spec in zip(consultations, todo, strict=True)
-        for code in spec.topics
-    )
-    # auto_now_add stamped "now": a demo consultation was logged when it happened.
-    Consultation.objects.filter(pk__in=[c.pk for c in consultations]).update(created_at=F("occurred_at"))
-    result.added = len(consultations)
-
-    # 5. follow-ups
-    follow_ups = []
-    for spec in todo_openers:
-        if spec.follow_up is None:
-            continue
-        due, note, status = spec.follow_up
-        case = case_of[spec.index]
-        follow_ups.append(
-            FollowUp(
-                case=case,
-                due_date=due,
-                note=note,
+    def update_earlier_cases(self, new_ids: set[int]) -> None:
+        """3. cases of an earlier run that got another consultation now"""
+        for index in sorted({s.opener for s in self.todo if s.opener != s.index}):
+            case = self.case_of[index]
+            if case.pk in new_ids:
+                continue
+            last_activity = self.last_activity[index]
+            status, outcome = settle_case_state(self.specs[index].final_state, last_activity, self.now)
+            Case.objects.filter(pk=case.pk).update(
+                last_activity_at=last_activity,
                 status=status,
-                assignee_id=case.assignee_id,
-                completed_at=_office_hours(rng("follow_up", spec.index), due) if status != "open" else None,
-                created_by_id=case.created_by_id,
+                outcome=outcome,
+                closed_at=last_activity if status == "closed" else None,
             )
+
+    def write_consultations(self) -> None:
+        """4. consultations and their topics"""
+        case_of, ctx = self.case_of, self.ctx
+        consultations = [
+            Consultation(
+                case=case_of[spec.opener],
+                desk=case_of[spec.opener].handling_desk,
+                occurred_at=spec.occurred_at,
+                channel=spec.channel,
+                language=ctx.languages[spec.language],
+                interpretation_mode=spec.interpretation_mode,
+                minutes=spec.minutes,
+                notes=spec.notes,
+                actions=spec.actions,
+                intake_token=demo_token(spec.index),
+                created_by_id=case_of[spec.opener].created_by_id,
+            )
+            for spec in self.todo
+        ]
+        Consultation.objects.bulk_create(consultations)
+        ConsultationTopic.objects.bulk_create(
+            ConsultationTopic(consultation=c, topic=ctx.topics[code])
+            for c, spec in zip(consultations, self.todo, strict=True)
+            for code in spec.topics
         )
-    FollowUp.objects.bulk_create(follow_ups)
-    result.follow_ups = len(follow_ups)
+        # auto_now_add stamped "now": a demo consultation was logged when it happened.
+        Consultation.objects.filter(pk__in=[c.pk for c in consultations]).update(created_at=F("occurred_at"))
+        self.result.added = len(consultations)
+
+    def write_follow_ups(self) -> None:
+        """5. follow-ups"""
+        follow_ups = []
+        for spec in self.todo_openers:
+            if spec.follow_up is None:
+                continue
+            due, note, status = spec.follow_up
+            case = self.case_of[spec.index]
+            completed_at = _office_hours(self.rng("follow_up", spec.index), due) if status != "open" else None
+            follow_ups.append(
+                FollowUp(
+                    case=case,
+                    due_date=due,
+                    note=note,
+                    status=status,
+                    assignee_id=case.assignee_id,
+                    completed_at=completed_at,
+                    created_by_id=case.created_by_id,
+                )
+            )
+        FollowUp.objects.bulk_create(follow_ups)
+        self.result.follow_ups = len(follow_ups)
 
 
 def _client(ctx: _SeedContext, spec: ConsultationSpec, rng: random.Random):
