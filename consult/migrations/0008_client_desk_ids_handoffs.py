@@ -60,6 +60,6 @@ UPDATE consult_client SET desk_ids = '{}'
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consult", "0006_consent_and_handoffs")]
+    dependencies = [("consult", "0007_consent_and_handoffs")]
 
     operations = [migrations.RunSQL(FUNCTION_WITH_HANDOFFS, FUNCTION_WITHOUT_HANDOFFS)]

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from consult import bench, bench_handoffs
+from demo.bench import handoffs as bench_handoffs
+from demo.bench import is_benchmark_database
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         db_name = connection.settings_dict["NAME"]
-        if not (options["allow_any_database"] or bench.is_benchmark_database(db_name)):
+        if not (options["allow_any_database"] or is_benchmark_database(db_name)):
             raise CommandError(f"database {db_name!r} does not look like a benchmark database")
         call_command(
             "bench_cases",

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
-from consult import bench
+from demo.bench import measure as bench
 
 HANDOFF_MARKER = "madoguchi-bench-handoffs"
 BUDGET_MS = 150.0
