@@ -40,3 +40,9 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("consult.urls")),
 ]
+
+# Error pages in the portal's layout and language (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -19,7 +20,9 @@ def home(request):
     # name a desk, but its page would answer 404.
     openable = visible_desk_ids(request.user, Capability.VIEW_DESKS)
     desks = sorted({m.desk for m in memberships if m.desk_id in openable}, key=lambda d: d.code)
-    return render(request, "core/home.html", {"memberships": memberships, "desks": desks})
+    return render(
+        request, "core/home.html", {"memberships": memberships, "desks": desks, "today": timezone.localdate()}
+    )
 
 
 @login_not_required
