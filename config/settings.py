@@ -77,7 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # with @login_not_required (sign-in, password reset, health, language).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # core's subclass also keeps a form sent after the session expired (core/drafts.py).
+    "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -145,6 +146,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The page warns this long before the idle timeout, with a one-click extension.
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "300"))
+# A form sent after the session expired is kept (encrypted) this long for its owner.
+DRAFT_TTL_SECONDS = int(os.environ.get("DRAFT_TTL_SECONDS", str(30 * 60)))
 
 # --- Auth ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

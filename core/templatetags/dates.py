@@ -59,3 +59,9 @@ def iso_datetime(value):
     if isinstance(value, date):
         return value.isoformat()
     return ""
+
+
+@register.simple_tag
+def now_long():
+    """The current moment in the long format (print headers)."""
+    return dates.format_long(timezone.now())

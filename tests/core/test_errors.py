@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.error_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.urls")]
 
 TITLES = {
     ("ja", 400): "リクエストを読み取れませんでした",

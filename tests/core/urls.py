@@ -1,11 +1,13 @@
-"""The project's URLs plus views that fail on purpose (tests of the error pages)."""
+"""The project's URLs plus test-only views: ones that fail on purpose (error pages), a form that keeps its draft."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import HttpResponse
 from django.urls import path
 
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as project_urls
+from core.drafts import keeps_draft, restore_draft
 
 
 @login_not_required
@@ -28,3 +30,15 @@ urlpatterns = [
     path("test-errors/403/", forbidden),
     *project_urls,
 ]
+
+
+@keeps_draft
+def draft_form(request):
+    """A stand-in for a form page that keeps its draft (the intake marks itself the same way)."""
+    data = restore_draft(request)
+    if request.method == "POST":
+        return HttpResponse("saved " + request.POST.get("notes", ""))
+    return HttpResponse("form " + (data.get("notes", "") if data else "(empty)"))
+
+
+urlpatterns += [path("test-drafts/form/", draft_form)]
