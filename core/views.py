@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from municipalities.roles import Capability
 from municipalities.visibility import user_memberships, visible_desk_ids
 
+from . import home as home_panels
 from . import printing
 from .audit import audit_log
 from .health import CHECKS
@@ -18,13 +19,21 @@ from .health import CHECKS
 
 @require_GET
 def home(request):
+    """A work queue: the panels the apps registered (core/home.py)."""
     memberships = user_memberships(request.user)
     # Only desks the person may open: a statistics viewer's membership may
     # name a desk, but its page would answer 404.
     openable = visible_desk_ids(request.user, Capability.VIEW_DESKS)
     desks = sorted({m.desk for m in memberships if m.desk_id in openable}, key=lambda d: d.code)
     return render(
-        request, "core/home.html", {"memberships": memberships, "desks": desks, "today": timezone.localdate()}
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "desks": desks,
+            "today": timezone.localdate(),
+            "panels": home_panels.panels_for(request),
+        },
     )
 
 
