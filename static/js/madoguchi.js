@@ -31,7 +31,9 @@ const nextField = (form, current) => {
 };
 
 const handleEnter = (event) => {
-  if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return; // IME conversion
+  // Not while an IME converts (日本語入力), and not when a field or a
+  // form-specific script (intake.js) already handled this Enter.
+  if (event.key !== "Enter" || event.isComposing || event.keyCode === 229 || event.defaultPrevented) return;
   const form = event.target.form;
   if (!form || form.method.toLowerCase() !== "post" || form.hasAttribute("data-enter-submits")) return;
   const field = event.target;
@@ -40,7 +42,7 @@ const handleEnter = (event) => {
     form.requestSubmit();
     return;
   }
-  if (event.defaultPrevented || field.tagName !== "INPUT" || !ONE_LINE_TYPES.has(field.type)) return;
+  if (field.tagName !== "INPUT" || !ONE_LINE_TYPES.has(field.type)) return;
   event.preventDefault();
   const next = nextField(form, field);
   if (next) next.focus();

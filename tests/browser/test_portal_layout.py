@@ -46,7 +46,7 @@ def test_staff_signs_in_sees_home_in_japanese_switches_to_english_and_signs_out(
     membership = page.get_by_test_id("membership")
     assert membership.count() == 1
     assert "倉敷市" in membership.inner_text()
-    assert "相談員" in membership.locator("td").nth(1).inner_text()
+    assert "相談員" in membership.locator("dt").inner_text()
     assert page.get_by_role("heading", name="所属と役割").is_visible()
     assert page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="窓口").is_visible()
     current = page.locator('.lang-switch button[aria-current="true"]')
@@ -60,7 +60,7 @@ def test_staff_signs_in_sees_home_in_japanese_switches_to_english_and_signs_out(
     assert page.url == live_server.url + "/"
     assert html_lang(page) == "en"
     assert page.get_by_role("heading", name="Your memberships").is_visible()
-    assert "Counter staff" in membership.locator("td").nth(1).inner_text()
+    assert "Counter staff" in membership.locator("dt").inner_text()
     assert "Kurashiki" in membership.inner_text()
     assert page.get_by_test_id("sign-out").inner_text().strip() == "Sign out"
     assert page.locator('.lang-switch button[aria-current="true"]').get_attribute("value") == "en"

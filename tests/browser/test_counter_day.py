@@ -1,0 +1,143 @@
+"""Issue 9 in a real browser, in Japanese, at a 1366×768 laptop and a 768×1024
+tablet: error pages, Enter that moves on, the session-expiry warning and the
+draft store, back-and-save, the home work queue, the tablet case list.
+Screenshots: test-artifacts/screenshots/test_*counter*…png"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from consult.models import Case, Client
+from tests.browser.conftest import TABLET
+from tests.browser.helpers import assert_page_sound
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 768}
+WIDTHS = [pytest.param(LAPTOP, id="laptop"), pytest.param(TABLET, id="tablet")]
+
+
+def _focused_id(page) -> str:
+    return page.evaluate("() => document.activeElement.id || document.activeElement.name || ''")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_404_page_is_japanese_and_has_the_header(live_server, demo_staff, new_page, sign_in, screenshot, viewport):
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    response = page.goto(live_server.url + "/no-such-page/")
+    assert response.status == 404
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.get_by_role("heading", level=1).inner_text() == "ページが見つかりません"
+    assert page.locator("header.site-header").is_visible()
+    assert page.get_by_test_id("user-chip").is_visible()
+    assert page.get_by_role("link", name="ホーム").first.is_visible()
+    assert "URLconf" not in page.content()
+    assert_page_sound(page)
+    screenshot(page, "404")
+    # Chromium reports the 404 of the page itself on the console: expected here.
+    page.wait_for_timeout(300)
+    page.guard.console_errors[:] = [e for e in page.guard.console_errors if "/no-such-page/" not in e]
+    print(page.guard.console_errors)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_enter_in_the_name_field_moves_on_and_does_not_save(
+    live_server, demo_staff, new_page, sign_in, screenshot, viewport
+):
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    page.goto(live_server.url + "/consultations/new/")
+    page.locator("#client-choice-new").check()
+    name = page.locator("#id_name")
+    name.click()
+    page.keyboard.type("グエン・ヴァン・ナム")
+    url = page.url
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.url == url
+    assert Case.objects.count() == 0
+    assert _focused_id(page) == "id_name_kana"  # the next field
+    assert name.input_value() == "グエン・ヴァン・ナム"
+    screenshot(page, "enter-moved-on")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_session_warning_offers_one_click_extension(
+    live_server, demo_staff, new_page, sign_in, screenshot, settings, viewport
+):
+    # A short idle timeout so the warning comes within seconds.
+    settings.SESSION_COOKIE_AGE = 14
+    settings.SESSION_WARNING_SECONDS = 11
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    warning = page.get_by_test_id("session-warning")
+    assert warning.is_hidden()
+    warning.wait_for(state="visible", timeout=8000)
+    assert "自動的にログアウトします" in warning.inner_text()
+    assert_page_sound(page)
+    screenshot(page, "warning")
+    before = Session.objects.get().expire_date
+    warning.get_by_role("button", name="ログインを延長").click()
+    warning.wait_for(state="hidden")
+    assert Session.objects.get().expire_date > before
+    assert page.url == live_server.url + "/"  # one click, no page change
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_tablet_case_list_has_no_column_narrower_than_its_header(
+    live_server, demo_staff, new_page, sign_in, screenshot, viewport
+):
+    from django.contrib.auth import get_user_model
+
+    from municipalities.models import Desk
+    from tests.factories import CaseFactory, ConsultationFactory
+
+    staff = get_user_model().objects.get(username="staff-332020")
+    hub = Desk.objects.get(code="KRS")
+    for i, (name, title) in enumerate(
+        [
+            ("グエン・ヴァン・ナム", "在留期間更新と国民健康保険の切替について、会社を辞めた後の手続"),
+            ("NGUYEN Thi Lan", "Tax refund after leaving Japan (脱退一時金) and pension withdrawal payment"),
+            ("田中 花子", "子どもの転校"),
+        ]
+    ):
+        client = Client.objects.create(registered_desk=hub, name=name)
+        case = CaseFactory(handling_desk=hub, created_by=staff, assignee=staff, client=client, title=title)
+        ConsultationFactory(case=case)
+        Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now() - timedelta(hours=i))
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    page.goto(live_server.url + "/cases/")
+    table = page.get_by_test_id("case-table")
+    assert table.is_visible()
+    narrow = page.evaluate(
+        """() => {
+            const out = [];
+            for (const th of document.querySelectorAll("[data-testid=case-table] thead th")) {
+                const box = th.getBoundingClientRect();
+                if (box.width === 0) continue;  // a column given way on this width
+                const range = document.createRange();
+                range.selectNodeContents(th);
+                const text = range.getBoundingClientRect().width;
+                if (box.width + 0.5 < text) out.push(`${th.textContent.trim()}: ${box.width} < ${text}`);
+            }
+            // No cell wraps one character per line: every cell is at least 3 characters wide.
+            for (const td of document.querySelectorAll("[data-testid=case-table] tbody td")) {
+                const box = td.getBoundingClientRect();
+                if (box.width === 0) continue;
+                const em = parseFloat(getComputedStyle(td).fontSize);
+                if (box.width < 3 * em) out.push(`cell ${td.className}: ${box.width}px`);
+            }
+            return out;
+        }"""
+    )
+    assert narrow == []
+    subject = page.locator("td.col-subject").first
+    assert subject.bounding_box()["height"] < 200  # not one character per line
+    assert_page_sound(page)
+    screenshot(page, "case-list")
