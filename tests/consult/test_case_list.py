@@ -49,7 +49,7 @@ def make_case(desk, by, *, client=None, language="vi", topics=("residency.extens
 def references(response) -> list[str]:
     """Reference numbers of the rows on the page, in order."""
     html = response.content.decode()
-    return re.findall(r'data-testid="case-row">\s*<td class="table__code"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'data-testid="case-row">\s*<td class="table__code col-ref"><a href="[^"]+">([^<]+)</a>', html)
 
 
 def get(client, user, **params):
