@@ -10,3 +10,7 @@ class ConsultConfig(AppConfig):
         from .reference_cache import connect_signals
 
         connect_signals()
+
+        from . import home
+
+        home.register()

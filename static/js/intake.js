@@ -286,7 +286,7 @@
       }
     });
 
-    const summary = form.querySelector("[data-error-summary]");
+    const summary = form.querySelector("[data-duplicate-warning]") || form.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
     } else {
