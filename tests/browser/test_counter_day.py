@@ -141,3 +141,180 @@ def test_the_tablet_case_list_has_no_column_narrower_than_its_header(
     assert subject.bounding_box()["height"] < 200  # not one character per line
     assert_page_sound(page)
     screenshot(page, "case-list")
+
+
+def _start_consultation(page, live_server, *, name: str, notes: str) -> None:
+    """Language, one topic, a new client and notes, typed as at the counter."""
+    page.goto(live_server.url + "/consultations/new/")
+    page.locator("#language-filter").fill("べとなむ")
+    page.locator("#language-filter").press("Enter")
+    page.locator("#topic-filter").fill("ざいりゅうきかん")
+    page.locator("#topic-filter").press("Enter")
+    page.locator("#client-choice-new").check()
+    page.locator("#id_name").fill(name)
+    page.locator("#id_notes").fill(notes)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_an_expired_session_loses_nothing(live_server, demo_staff, new_page, sign_in, screenshot, viewport):
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    _start_consultation(page, live_server, name="グエン・ヴァン・ナム", notes="在留期間更新の必要書類を案内した。")
+    screenshot(page, "01-typed")
+
+    Session.objects.all().delete()  # the idle timeout passed while the resident was still talking
+    with page.expect_navigation():
+        page.get_by_test_id("intake-save").click()
+    assert "/accounts/login/" in page.url
+    assert "入力内容は失われていません" in page.locator(".messages").inner_text()
+    assert_page_sound(page)
+    screenshot(page, "02-sign-in-again")
+    assert Case.objects.count() == 0
+
+    sign_in(page, "staff-332020", demo_staff)
+    assert page.url.endswith("/consultations/new/")
+    assert page.locator("#id_name").input_value() == "グエン・ヴァン・ナム"
+    assert page.locator("#id_notes").input_value() == "在留期間更新の必要書類を案内した。"
+    assert page.locator("#topic-list input:checked").count() == 1
+    assert "下のフォームに戻しました" in page.locator(".messages").inner_text()
+    assert_page_sound(page)
+    screenshot(page, "03-restored")
+
+    with page.expect_navigation():
+        page.get_by_test_id("intake-save").click()
+    assert "/cases/" in page.url
+    assert Case.objects.count() == 1
+    assert Client.objects.filter(name="グエン・ヴァン・ナム").count() == 1
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_back_and_save_asks_instead_of_duplicating(live_server, demo_staff, new_page, sign_in, screenshot, viewport):
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    _start_consultation(page, live_server, name="グエン・ヴァン・ナム", notes="国民健康保険の切替を案内した。")
+    with page.expect_navigation():
+        page.get_by_test_id("intake-save").click()
+    first_url = page.url
+    assert Case.objects.count() == 1
+
+    page.go_back()
+    page.wait_for_load_state()
+    if page.locator("#id_notes").input_value() != "国民健康保険の切替を案内した。":
+        # The browser reloaded the form empty: type it again, as a counsellor would.
+        _start_consultation(page, live_server, name="グエン・ヴァン・ナム", notes="国民健康保険の切替を案内した。")
+    with page.expect_navigation():
+        page.get_by_test_id("intake-save").click()
+    assert Case.objects.count() == 1
+    if page.url != first_url:  # a fresh form: the server asks
+        warning = page.get_by_test_id("duplicate-warning")
+        assert warning.is_visible()
+        assert "同じ内容の相談を" in warning.inner_text()
+        assert page.evaluate("() => document.activeElement.dataset.testid") == "duplicate-warning"
+        assert_page_sound(page)
+        screenshot(page, "asks")
+        with page.expect_navigation():
+            page.get_by_test_id("duplicate-open").click()
+    assert page.url == first_url
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_home_queue_shows_a_follow_up_due_today(live_server, demo_staff, new_page, sign_in, screenshot, viewport):
+    from django.contrib.auth import get_user_model
+
+    from consult.models import FollowUp
+    from municipalities.models import Desk
+    from tests.factories import CaseFactory, ConsultationFactory
+
+    staff = get_user_model().objects.get(username="staff-332020")
+    hub = Desk.objects.get(code="KRS")
+    person = Client.objects.create(registered_desk=hub, name="グエン・ヴァン・ナム")
+    case = CaseFactory(handling_desk=hub, created_by=staff, assignee=staff, client=person, title="在留期間更新")
+    ConsultationFactory(case=case)
+    FollowUp.objects.create(
+        case=case, assignee=staff, due_date=timezone.localdate(), note="許可の結果を電話で確認", created_by=staff
+    )
+    other = CaseFactory(handling_desk=hub, created_by=staff, status="waiting", title="年金の脱退一時金")
+    ConsultationFactory(case=other)
+
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    panel = page.get_by_test_id("panel-follow-ups")
+    assert panel.get_by_test_id("panel-count").inner_text() == "1件"
+    item = panel.get_by_test_id("queue-item")
+    assert "許可の結果を電話で確認" in item.inner_text() and "今日が期日" in item.inner_text()
+    assert other.reference in page.get_by_test_id("panel-waiting").inner_text()
+    assert_page_sound(page)
+    screenshot(page, "home")
+    with page.expect_navigation():
+        item.get_by_role("link").click()
+    assert page.url == f"{live_server.url}/cases/{case.pk}/#follow-ups"
+    assert "許可の結果を電話で確認" in page.get_by_test_id("open-follow-up").inner_text()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_client_quick_contact_and_promote_pages_pass_axe(
+    live_server, demo_staff, new_page, sign_in, screenshot, viewport
+):
+    from django.contrib.auth import get_user_model
+
+    from municipalities.models import Desk
+    from tests.factories import CaseFactory, ConsultationFactory
+
+    staff = get_user_model().objects.get(username="staff-332020")
+    hub = Desk.objects.get(code="KRS")
+    person = Client.objects.create(registered_desk=hub, name="グエン・ヴァン・ナム", nationality="VN")
+    ConsultationFactory(case=CaseFactory(handling_desk=hub, created_by=staff, client=person))
+    quick = CaseFactory(handling_desk=hub, created_by=staff, is_quick_contact=True)
+    ConsultationFactory(case=quick)
+
+    page = new_page(locale="ja-JP", viewport=viewport)
+    sign_in(page, "staff-332020", demo_staff)
+    for name, path in [
+        ("client", f"/clients/{person.pk}/"),
+        ("quick-contact", "/consultations/quick/"),
+        ("promote", f"/cases/{quick.pk}/promote/"),
+    ]:
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "ja"
+        assert_page_sound(page)
+        screenshot(page, name)
+    # The promote page has the type-to-filter pickers too.
+    page.locator("#client-choice-new").check()
+    page.locator("#id_residence_status-filter").fill("とくていぎのう1")
+    assert page.locator("#id_residence_status option:checked").inner_text() == "特定技能1号"
+    assert_page_sound(page)
+    screenshot(page, "promote-picker")
+
+
+def test_the_printed_case_page_is_a_record(live_server, demo_staff, new_page, sign_in, screenshot):
+    from django.contrib.auth import get_user_model
+
+    from core.models import AuditEvent
+    from municipalities.models import Desk
+    from tests.factories import CaseFactory, ConsultationFactory
+
+    staff = get_user_model().objects.get(username="staff-332020")
+    hub = Desk.objects.get(code="KRS")
+    person = Client.objects.create(registered_desk=hub, name="グエン・ヴァン・ナム")
+    case = CaseFactory(handling_desk=hub, created_by=staff, client=person, title="在留期間更新")
+    for _ in range(4):
+        ConsultationFactory(case=case, notes="在留期間更新の必要書類を案内した。" * 8)
+    page = new_page(locale="ja-JP", viewport=LAPTOP)
+    sign_in(page, "staff-332020", demo_staff)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.emulate_media(media="print")
+    assert page.get_by_test_id("print-header").is_visible()
+    assert "取扱注意" in page.get_by_test_id("print-header").inner_text()
+    assert "相談員（デモ）" in page.get_by_test_id("print-header").inner_text()
+    assert page.locator("form:visible, button:visible, header.site-header:visible").count() == 0
+    breaks = page.evaluate(
+        "() => [...document.querySelectorAll('.timeline__item')].map(e => getComputedStyle(e).breakInside)"
+    )
+    assert breaks and set(breaks) == {"avoid"}
+    screenshot(page, "print")
+    # Printing is recorded like viewing: the beforeprint handler posts it.
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_timeout(500)
+    event = AuditEvent.objects.filter(action="print", case=case).get()
+    assert event.actor == staff
