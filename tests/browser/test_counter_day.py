@@ -153,6 +153,7 @@ def _start_consultation(page, live_server, *, name: str, notes: str) -> None:
     page.locator("#client-choice-new").check()
     page.locator("#id_name").fill(name)
     page.locator("#id_notes").fill(notes)
+    page.locator("input[name=outcome][value=resolved]").check()
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
@@ -199,8 +200,9 @@ def test_back_and_save_asks_instead_of_duplicating(live_server, demo_staff, new_
 
     page.go_back()
     page.wait_for_load_state()
-    if page.locator("#id_notes").input_value() != "国民健康保険の切替を案内した。":
-        # The browser reloaded the form empty: type it again, as a counsellor would.
+    if page.locator("#id_name").input_value() != "グエン・ヴァン・ナム":
+        # The browser reloaded the form without the name (autocomplete=off
+        # fields are not restored): type it again, as a counsellor would.
         _start_consultation(page, live_server, name="グエン・ヴァン・ナム", notes="国民健康保険の切替を案内した。")
     with page.expect_navigation():
         page.get_by_test_id("intake-save").click()
