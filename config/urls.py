@@ -41,6 +41,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
     path("", include("consult.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
 ]
 
 # Error pages in the portal's layout and language (core/errors.py).

@@ -2,7 +2,7 @@
 
 Each function costs a constant number of queries — a count and one short
 list with its joins — however many items there are, on indexes that lead
-with the user or the desk (docs/decisions/0007):
+with the user or the desk (docs/decisions/0008):
 
 * follow-ups due: ``followup_open_assignee_due_idx`` (partial: open only);
 * my open cases: ``case_assignee_status_idx``;
