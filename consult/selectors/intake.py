@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.utils import timezone
 
 from municipalities.models import Desk
@@ -33,7 +33,7 @@ def consultation_recent_duplicate(
 
     Anonymous contacts without notes are never "duplicates": two residents
     asking about the same topic within minutes is an ordinary morning.
-    One indexed query (``consultation_author_time_idx``) plus its topics."""
+    One indexed query (``consultation_author_time_idx``), topics aggregated in it."""
     if case is None and client is None and new_client is None and not notes:
         return None
     recent = Consultation.objects.filter(
@@ -54,12 +54,12 @@ def consultation_recent_duplicate(
         recent = recent.filter(case__client__isnull=True)
     wanted = sorted(topic.pk for topic in topics)
     candidates = (
-        recent.select_related("case")
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("pk")))
+        recent.annotate(topic_ids=ArrayAgg("topic_links__topic_id", ordering="topic_links__topic_id", default=[]))
+        .select_related("case")
         .order_by("-created_at")[:5]
     )
     for candidate in candidates:
-        if sorted(topic.pk for topic in candidate.topics.all()) == wanted:
+        if list(candidate.topic_ids) == wanted:
             return candidate
     return None
 
