@@ -89,5 +89,5 @@ def print_audit(request, kind: str, pk: int):
     if fetch is None:
         raise Http404
     obj, case, desk = fetch(request.user, pk)
-    audit_log(actor=request.user, action="print", obj=obj, case=case, desk=desk, request=request)
+    audit_log(actor=request.user, action="print", obj=obj, case=case, desk=desk)
     return HttpResponse(status=204)
