@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # with @login_not_required (sign-in, password reset, health, language).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # core's subclass also keeps a form sent after the session expired (core/drafts.py).
+    "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -148,6 +149,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The page warns this long before the idle timeout, with a one-click extension.
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "300"))
+# A form sent after the session expired is kept (encrypted) this long for its owner.
+DRAFT_TTL_SECONDS = int(os.environ.get("DRAFT_TTL_SECONDS", str(30 * 60)))
 
 # --- Auth ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -165,6 +170,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapter.StaffAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.StaffLoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -195,6 +201,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("ja", "en")
 LOCALE_PATHS = [Path(os.environ.get("MADOGUCHI_LOCALE_DIR", BASE_DIR / "locale"))]
 USE_I18N = True
 TIME_ZONE = "Asia/Tokyo"
+# One date format per language (core/dates.py); Django's defaults follow it.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_SECURE = not DEBUG and not TESTING
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -234,6 +242,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG and not TESTING:

@@ -35,6 +35,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", core_views.switch_language, name="set_language"),
+    path("session/extend/", core_views.session_extend, name="session_extend"),
+    path("print/<slug:kind>/<int:pk>/", core_views.print_audit, name="print_audit"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
@@ -42,3 +44,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+# Error pages in the portal's layout and language (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

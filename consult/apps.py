@@ -11,10 +11,10 @@ class ConsultConfig(AppConfig):
 
         connect_signals()
 
-        from core.home import register_home_panel
+        from . import home
+
+        home.register()
 
         from .selectors.handoffs import register_handoff_grant
-        from .views.handoffs import home_panel
 
-        register_home_panel("consult.handoffs", home_panel)
         register_handoff_grant()

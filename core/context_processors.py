@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -38,4 +39,10 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     match = getattr(request, "resolver_match", None)
-    return {"nav": _nav(user), "current_url_name": match.url_name if match else ""}
+    return {
+        "nav": _nav(user),
+        "current_url_name": match.url_name if match else "",
+        # static/js/session.js warns before the idle timeout (SESSION_IDLE_SECONDS).
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+    }

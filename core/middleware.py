@@ -1,4 +1,7 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequiredMiddleware
 from django.utils import translation
+
+from core import drafts
 
 
 class UserLanguageMiddleware:
@@ -21,6 +24,24 @@ class UserLanguageMiddleware:
             translation.activate(user.ui_language)
             request.LANGUAGE_CODE = user.ui_language
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(_DjangoLoginRequiredMiddleware):
+    """Django's deny-by-default middleware, plus the draft store: a form sent
+    after the session expired is kept for its owner before the redirect to
+    sign-in (core/drafts.py).  Also keeps the draft-owner cookie current."""
+
+    def __call__(self, request):
+        response = super().__call__(request)
+        if getattr(request, "_forget_draft_owner", False):
+            drafts.forget_owner(response)
+        else:
+            drafts.remember_owner(request, response)
+        return response
+
+    def handle_no_permission(self, request, view_func):
+        drafts.keep_expired_post(request, view_func)
+        return super().handle_no_permission(request, view_func)
 
 
 class AuditContextMiddleware:

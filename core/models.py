@@ -35,6 +35,7 @@ class AuditEvent(models.Model):
         MERGE = "merge", _("merged")
         FORWARD = "forward", _("forwarded")
         EXPORT = "export", _("exported")
+        PRINT = "print", _("printed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -77,3 +78,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Draft(models.Model):
+    """A form that arrived after its author's session had expired (core/drafts.py).
+
+    Kept for its owner only, for a short time, encrypted at rest (Fernet,
+    key derived from SECRET_KEY): a shared counter PC's browser never holds
+    it, and a database dump does not reveal what the resident said."""
+
+    owner = models.ForeignKey("accounts.User", verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(_("page"), max_length=500)
+    payload = models.BinaryField(_("encrypted form data"))
+    created_at = models.DateTimeField(_("kept at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("kept form")
+        verbose_name_plural = _("kept forms")
+        indexes = [models.Index(fields=["owner", "path", "-created_at"], name="draft_owner_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.path}"

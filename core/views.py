@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -9,19 +11,30 @@ from django.views.i18n import set_language
 from municipalities.roles import Capability
 from municipalities.visibility import user_memberships, visible_desk_ids
 
+from . import home as home_panels
+from . import printing
+from .audit import audit_log
 from .health import CHECKS
-from .home import home_panels
 
 
 @require_GET
 def home(request):
+    """A work queue: the panels the apps registered (core/home.py)."""
     memberships = user_memberships(request.user)
     # Only desks the person may open: a statistics viewer's membership may
     # name a desk, but its page would answer 404.
     openable = visible_desk_ids(request.user, Capability.VIEW_DESKS)
     desks = sorted({m.desk for m in memberships if m.desk_id in openable}, key=lambda d: d.code)
-    context = {"memberships": memberships, "desks": desks, "panels": home_panels(request)}
-    return render(request, "core/home.html", context)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "desks": desks,
+            "today": timezone.localdate(),
+            "panels": home_panels.panels_for(request),
+        },
+    )
 
 
 @login_not_required
@@ -51,3 +64,30 @@ def switch_language(request):
         user.ui_language = language
         user.save(update_fields=["ui_language"])
     return response
+
+
+@require_POST
+def session_extend(request):
+    """The session warning's "stay signed in" button (static/js/session.js).
+
+    Any signed-in request restarts the idle timeout (SESSION_SAVE_EVERY_REQUEST);
+    this one does nothing else.  An expired session never gets here: the
+    sign-in middleware answers first, which the script reads as "expired"."""
+    request.session.modified = True
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("home")
+
+
+@require_POST
+def print_audit(request, kind: str, pk: int):
+    """Recorded when a case or client page is printed (core/printing.py)."""
+    fetch = printing.fetcher(kind)
+    if fetch is None:
+        raise Http404
+    obj, case, desk = fetch(request.user, pk)
+    audit_log(actor=request.user, action="print", obj=obj, case=case, desk=desk)
+    return HttpResponse(status=204)

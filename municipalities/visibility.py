@@ -91,14 +91,20 @@ def visible_desk_ids(user: AnyUser, capability: str = Capability.VIEW_CASES) -> 
         return cache[key]
     memberships = _memberships_with(user, capability)
     consortium_ids, municipality_ids = _scope(memberships)
+    # Capabilities held through the same memberships share one scope: its
+    # desks are read once per request, not once per capability.
+    scope_key = ("scope-desks", frozenset(consortium_ids), frozenset(municipality_ids))
     if not memberships:
         ids: frozenset[int] = frozenset()
+    elif scope_key in cache:
+        ids = cache[scope_key]
     else:
         ids = frozenset(
             Desk.objects.filter(
                 Q(municipality__consortium_id__in=consortium_ids) | Q(municipality_id__in=municipality_ids)
             ).values_list("pk", flat=True)
         )
+        cache[scope_key] = ids
     if getattr(user, "is_authenticated", False):
         cache[key] = ids
     return ids

@@ -17,8 +17,8 @@ from consult.models import (
 )
 from municipalities.visibility import user_memberships
 
-from .fields import ReferenceChoiceField
-from .widgets import DateInput
+from .fields import ReferenceChoiceField, country_search_texts, residence_status_search_texts
+from .widgets import DateInput, FilterSelect
 
 CLIENT_ANONYMOUS = ""
 CLIENT_NEW = "new"
@@ -45,12 +45,26 @@ class ClientForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1, "autocomplete": "off"}),
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    # Type-to-filter pickers (issue 9): about 250 countries, 38 statuses.
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        required=False,
+        widget=FilterSelect(
+            search=country_search_texts,
+            filter_label=_("Filter nationalities"),
+            placeholder=_("e.g. べとなむ, viet, VN"),
+        ),
+    )
     residence_status = ReferenceChoiceField(
         kind="residence_statuses",
         label=_("Residence status"),
         required=False,
         rows_filter=lambda status: status.is_valid_on(timezone.localdate()),
+        widget=FilterSelect(
+            search=residence_status_search_texts,
+            filter_label=_("Filter residence statuses"),
+            placeholder=_("e.g. とくてい, eijuu, skilled"),
+        ),
     )
     period_of_stay_expiry = forms.DateField(label=_("Period of stay expires"), required=False, widget=DateInput())
     residence_municipality = ReferenceChoiceField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -128,3 +129,30 @@ class ColleagueChoiceField(forms.TypedChoiceField):
 
     def _to_user(self, value):
         return self.colleagues[int(value)]
+
+
+@cache
+def _country_search(language: str) -> dict[str, str]:
+    from consult.countries import country_choices, country_name
+
+    return {
+        code: label_search_text(name, country_name(code, "ja"), country_name(code, "en"), code)
+        for code, name in country_choices(language)
+    }
+
+
+def country_search_texts() -> dict[str, str]:
+    """alpha-2 → what the nationality filter matches (ja, kana, en, code)."""
+    from django.utils.translation import get_language
+
+    return _country_search((get_language() or "ja").split("-")[0])
+
+
+def residence_status_search_texts() -> dict[str, str]:
+    """pk → what the residence status filter matches: とくていぎのう, tokutei, specified skilled."""
+    return {
+        str(row.pk): label_search_text(
+            row.name, getattr(row, "name_ja", ""), getattr(row, "name_en", ""), row.code.replace("_", " ")
+        )
+        for row in reference_rows("residence_statuses")
+    }

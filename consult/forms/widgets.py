@@ -47,3 +47,50 @@ class QuickSelect(forms.Select):
             else:
                 parts.append(option(choice_value, choice_label))
         return format_html("<select{}>{}</select>", flatatt(final), format_html_join("", "{}", ((p,) for p in parts)))
+
+
+class FilterSelect(QuickSelect):
+    """A <select> with a type-to-filter box in front of it: the keyboard
+    pattern of the intake's language picker (static/js/intake.js,
+    setUpSelectFilter) for long lists — nationality (about 250 countries),
+    residence status (38).  Typing a Japanese, kana or English name or a
+    code narrows the list and picks the first match; Enter moves on; ↓ goes
+    into the list.  Without script the box stays hidden and the <select>
+    works as before.
+
+    `search` maps an option value to its search text (label_search_text)."""
+
+    def __init__(self, attrs=None, *, search=None, filter_label="", placeholder=""):
+        super().__init__(attrs=attrs)
+        self.search = search or (lambda: {})
+        self.filter_label = filter_label
+        self.placeholder = placeholder
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        select_id = final.get("id") or f"id_{name}"
+        final["id"] = select_id
+        selected = {str(v) for v in self.format_value(value)}
+        search = self.search() if callable(self.search) else self.search
+        options = format_html_join(
+            "",
+            '<option value="{}" data-search="{}"{}>{}</option>',
+            (
+                (v, search.get(str(v), ""), " selected" if str(v) in selected else "", label)
+                for v, label in self.choices
+            ),
+        )
+        box = format_html(
+            '<div class="filter-box" data-filter-box hidden>'
+            '<label class="visually-hidden" for="{id}-filter">{label}</label>'
+            '<input type="search" id="{id}-filter" class="filter-box__input" autocomplete="off" spellcheck="false"'
+            ' placeholder="{placeholder}" aria-describedby="{id}-filter-status" aria-controls="{id}"'
+            ' data-select-filter="{id}">'
+            '<span class="filter-box__status muted" id="{id}-filter-status" aria-live="polite"></span>'
+            "</div>",
+            id=select_id,
+            label=self.filter_label,
+            placeholder=self.placeholder,
+        )
+        return format_html("{}<select{}>{}</select>", box, flatatt(final), options)

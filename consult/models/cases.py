@@ -117,6 +117,12 @@ class Case(models.Model):
             models.Index(fields=["reference"], opclasses=["varchar_pattern_ops"], name="case_reference_prefix_idx"),
             models.Index(fields=["client"], name="case_client_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
+            # The home queue: cases waiting for an answer at a desk, newest activity first.
+            models.Index(
+                fields=["handling_desk", "-last_activity_at"],
+                condition=models.Q(status="waiting"),
+                name="case_waiting_desk_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -101,6 +101,8 @@ class Consultation(models.Model):
             models.Index(fields=["case", "-occurred_at"], name="consultation_case_idx"),
             models.Index(fields=["desk", "occurred_at"], name="consultation_desk_time_idx"),
             models.Index(fields=["language", "occurred_at"], name="consultation_lang_time_idx"),
+            # Back-and-save: this person's consultations of the last minutes (consult/selectors/intake.py).
+            models.Index(fields=["created_by", "-created_at"], name="consultation_author_time_idx"),
         ]
         constraints = [
             models.CheckConstraint(

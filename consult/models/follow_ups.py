@@ -44,6 +44,12 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"], name="followup_status_due_idx"),
             models.Index(fields=["case", "status"], name="followup_case_status_idx"),
+            # The home queue: my open follow-ups by due date (consult/selectors/home.py).
+            models.Index(
+                fields=["assignee", "due_date"],
+                condition=models.Q(status="open"),
+                name="followup_open_assignee_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

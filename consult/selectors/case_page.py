@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from core.models import AuditEvent
 
-from ..models import Action, Case, Consultation, FollowUp, HandOff, Topic
+from ..models import Action, Case, Client, Consultation, FollowUp, HandOff, Topic
 
 
 @dataclass
@@ -79,7 +79,9 @@ def _field_label(model, name: str) -> str:
         return name
 
 
-def _value_label(model, name: str, value, users: dict, visible_references: set[str]) -> str:
+def _value_label(
+    model, name: str, value, users: dict, visible_references: set[str], clients: dict | None = None
+) -> str:
     if value in (None, ""):
         return "—"
     if name == "earlier_cases" and value not in visible_references:
@@ -89,7 +91,9 @@ def _value_label(model, name: str, value, users: dict, visible_references: set[s
     if name == "sensitive_notes":
         return gettext("(not shown)")
     if name == "client":
-        return gettext("client #%(id)s") % {"id": value}
+        # A name, never an internal id; a client the viewer may not see stays unnamed.
+        client = (clients or {}).get(value)
+        return client.display_name if client is not None else gettext("a client you cannot see")
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
@@ -116,9 +120,9 @@ def case_timeline(
     *, user: User, consultations: list[Consultation], follow_ups: list[FollowUp], events: list[AuditEvent]
 ) -> list[TimelineEntry]:
     """Consultations, follow-ups and recorded changes of one case, newest
-    first.  At most two extra queries, only when such changes exist: the
-    people named in assignee changes, and which linked cases (再相談) the
-    viewer may see — a reference at a desk outside their scope is not shown."""
+    first.  At most three extra queries, only when such changes exist: the
+    people named in assignee changes, the clients named in client changes
+    (by name, never by id), and which linked cases (再相談) the viewer may see — a reference at a desk outside their scope is not shown."""
     user_ids = {value for value in _changed_values(events, "assignee") if isinstance(value, int)}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     references = {value for value in _changed_values(events, "earlier_cases") if isinstance(value, str)}
@@ -127,6 +131,8 @@ def case_timeline(
         if references
         else set()
     )
+    client_ids = {value for value in _changed_values(events, "client") if isinstance(value, int)}
+    clients = {c.pk: c for c in Client.objects.visible_to(user).filter(pk__in=client_ids)} if client_ids else {}
     follow_up_by_id = {str(f.pk): f for f in follow_ups}
     handoff_ids = {int(e.object_id) for e in events if e.object_type == "consult.handoff" and e.object_id.isdigit()}
     handoff_by_id = (
@@ -171,8 +177,8 @@ def case_timeline(
         changes = [
             (
                 _field_label(model, field),
-                _value_label(model, field, pair[0], users, visible_references),
-                _value_label(model, field, pair[1], users, visible_references),
+                _value_label(model, field, pair[0], users, visible_references, clients),
+                _value_label(model, field, pair[1], users, visible_references, clients),
             )
             for field, pair in (event.changes or {}).items()
             if isinstance(pair, list) and len(pair) == 2

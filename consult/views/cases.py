@@ -44,6 +44,7 @@ def _page_url(request, cursor: str | None) -> str | None:
     if not cursor:
         return None
     params = request.GET.copy()
+    params.pop("view", None)
     params["cursor"] = cursor
     return f"{reverse('consult:case_list')}?{params.urlencode()}"
 
@@ -52,7 +53,14 @@ def _page_url(request, cursor: str | None) -> str | None:
 def case_list(request):
     user = request.user
     _require_case_worker(user)
-    form = CaseListFilterForm(request.GET or None, user=user)
+    # ?view=dense|normal switches the denser desk-screen mode; the choice is
+    # remembered for the session (a display preference, not a filter).
+    params = request.GET.copy()
+    view = params.pop("view", [""])[-1]
+    if view in ("dense", "normal"):
+        request.session["case_list_dense"] = view == "dense"
+    dense = bool(request.session.get("case_list_dense", False))
+    form = CaseListFilterForm(params or None, user=user)
     filters_valid = form.is_valid() if form.is_bound else True
     filters, per_page = form.filters(), form.page_size()
     cursor_problem = False
@@ -63,7 +71,7 @@ def case_list(request):
     except case_selectors.InvalidCursor:
         cursor_problem = True
         page = case_selectors.case_list(user=user, filters=filters, cursor=None, per_page=per_page)
-    first_page_params = request.GET.copy()
+    first_page_params = params.copy()
     first_page_params.pop("cursor", None)
     return render(
         request,
@@ -79,8 +87,17 @@ def case_list(request):
             "first_url": f"{reverse('consult:case_list')}?{first_page_params.urlencode()}",
             "new_consultation_url": reverse("consult:consultation_new"),
             "can_merge_clients": user_can(user, Capability.MERGE_CLIENTS),
+            "dense": dense,
+            "view_toggle_url": f"{reverse('consult:case_list')}?{_with_view(params, 'normal' if dense else 'dense')}",
         },
     )
+
+
+def _with_view(params, view: str) -> str:
+    toggled = params.copy()
+    toggled.pop("cursor", None)
+    toggled["view"] = view
+    return toggled.urlencode()
 
 
 # --- the case page --------------------------------------------------------------

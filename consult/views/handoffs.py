@@ -215,12 +215,3 @@ def handoff_new(request, pk: int):
         "consent": services.consent_current(case.client) if case.client_id else None,
     }
     return render(request, "consult/handoffs/new.html", context)
-
-
-# --- the home page: what waits for this person -------------------------------------------------
-def home_panel(request):
-    """Pending hand-offs to the desks the user answers for (partner clerks,
-    hub staff); None for people who answer none."""
-    if not services.own_desk_ids(request.user):
-        return None
-    return "consult/handoffs/home_panel.html", selectors.waiting_for(request.user)

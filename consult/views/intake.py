@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,9 +19,11 @@ from consult.forms.clients import CLIENT_NEW, ClientChoiceForm, ClientForm
 from consult.forms.intake import IntakeForm
 from consult.models import Client
 from consult.selectors.clients import client_likely_matches, clients_for_display
+from consult.selectors.intake import case_intake_defaults, consultation_recent_duplicate
 from consult.services.cases import case_promote as case_promote_service
 from consult.services.clients import client_create
 from consult.services.intake import FollowUpRequest, consultation_log
+from core.drafts import keeps_draft, restore_draft
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -43,8 +46,12 @@ def _apply_service_error(form, error: ValidationError) -> None:
 def _intake(request, *, case=None, quick: bool = False):
     user = request.user
     _require_logging(user)
-    data = request.POST if request.method == "POST" else None
-    form = IntakeForm(data, user=user, case=case, quick=quick)
+    # After the session expired mid-form and the person signed in again, the
+    # kept form comes back here filled in (core/drafts.py).
+    data = request.POST if request.method == "POST" else restore_draft(request)
+    # A 再相談 starts in the client's language and the last interpretation mode.
+    initial = case_intake_defaults(case) if case is not None and data is None else None
+    form = IntakeForm(data, user=user, case=case, quick=quick, initial=initial)
     with_client = case is None and not quick
     # /consultations/new/?client=<id> (from the client page) starts with that client picked.
     initial_client = request.GET.get("client", "") if data is None else ""
@@ -63,7 +70,10 @@ def _intake(request, *, case=None, quick: bool = False):
             valid = choice.is_valid() and valid
             if choice.is_valid() and choice.cleaned_data["client_choice"] == CLIENT_NEW:
                 valid = client_form.is_valid() and valid
-        if valid:
+        duplicate = None
+        if valid and request.POST.get("confirm_duplicate") != "1":
+            duplicate = _recent_duplicate(request, form, choice, client_form, case=case)
+        if valid and duplicate is None:
             consultation = _save(request, form, choice, client_form, case=case, quick=quick)
             if consultation is not None:
                 saved = consultation.case
@@ -80,6 +90,9 @@ def _intake(request, *, case=None, quick: bool = False):
                 return redirect(reverse("consult:case_detail", args=[saved.pk]))
 
     context = {"form": form, "case": case, "quick": quick}
+    if request.method == "POST" and duplicate is not None:
+        context["duplicate"] = duplicate
+        context["duplicate_minutes"] = max(1, int((timezone.now() - duplicate.created_at).total_seconds() // 60))
     if choice is not None:
         context.update(_client_context(request, choice, client_form))
     context["error_count"] = _error_count(form, context.get("choice"), context.get("client_form"))
@@ -113,6 +126,27 @@ def _client_context(request, choice: ClientChoiceForm, client_form: ClientForm, 
         "matches": matches,
         **extra,
     }
+
+
+def _recent_duplicate(request, form, choice, client_form, *, case):
+    """The same consultation saved minutes ago (save → Back → save): ask first."""
+    data = form.cleaned_data
+    client, new_client = None, None
+    if choice is not None:
+        if choice.cleaned_data["client_choice"] == CLIENT_NEW:
+            new_client = client_form.client_data()
+        else:
+            client = choice.client
+    return consultation_recent_duplicate(
+        by=request.user,
+        desk=data["desk"],
+        topics=data["topics"],
+        notes=(data.get("notes") or "").strip(),
+        intake_token=data["intake_token"],
+        case=case,
+        client=client,
+        new_client=new_client,
+    )
 
 
 def _error_count(*forms) -> int:
@@ -167,16 +201,19 @@ def _save(request, form, choice, client_form, *, case, quick):
         return None
 
 
+@keeps_draft
 @require_http_methods(["GET", "POST"])
 def consultation_new(request):
     return _intake(request)
 
 
+@keeps_draft
 @require_http_methods(["GET", "POST"])
 def consultation_quick(request):
     return _intake(request, quick=True)
 
 
+@keeps_draft
 @require_http_methods(["GET", "POST"])
 def case_consultation_new(request, pk: int):
     case = get_case_for_user(request.user, pk, write=True)
@@ -185,6 +222,7 @@ def case_consultation_new(request, pk: int):
     return _intake(request, case=case)
 
 
+@keeps_draft
 @require_http_methods(["GET", "POST"])
 def case_promote(request, pk: int):
     """A quick contact becomes a full case: pick the client or register one."""
@@ -194,10 +232,11 @@ def case_promote(request, pk: int):
     if not case.is_quick_contact:
         messages.info(request, _("%(reference)s is already a full case.") % {"reference": case.reference})
         return redirect(reverse("consult:case_detail", args=[case.pk]))
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else restore_draft(request)
     choice = ClientChoiceForm(data, user=request.user, allow_anonymous=False)
     client_form = ClientForm(data, user=request.user)
-    if data is not None and choice.is_valid():
+    # A restored draft is shown, never saved, on GET.
+    if request.method == "POST" and choice.is_valid():
         new = choice.cleaned_data["client_choice"] == CLIENT_NEW
         if not new or client_form.is_valid():
             try:

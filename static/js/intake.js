@@ -95,7 +95,12 @@
       }
       if (query) {
         const current = select.selectedOptions[0];
-        if (!current || current.hidden || !current.value) select.value = first ? first.value : "";
+        if (!current || current.hidden || !current.value) {
+          const before = select.value;
+          select.value = first ? first.value : "";
+          // Others listen to the select (the likely-match search on nationality).
+          if (select.value !== before) select.dispatchEvent(new Event("change", { bubbles: true }));
+        }
         status.textContent = count ? msg.count.replace("%s", count) : msg.none;
       } else {
         status.textContent = "";
@@ -286,7 +291,7 @@
       }
     });
 
-    const summary = form.querySelector("[data-error-summary]");
+    const summary = form.querySelector("[data-duplicate-warning]") || form.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
     } else {

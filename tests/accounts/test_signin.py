@@ -199,3 +199,9 @@ def test_reset_for_an_unknown_address_reveals_nothing(client, mailoutbox, hub_st
     links = [m for m in mailoutbox if "nobody-here@example.invalid" in m.to and "/password/reset/key/" in m.body]
     assert not links
     assert get_user_model().objects.filter(email="nobody-here@example.invalid").count() == 0
+
+
+def test_the_user_name_field_has_the_focus(client):
+    body = client.get("/accounts/login/").content.decode()
+    field = body.split('name="login"')[0].rsplit("<input", 1)[1] + body.split('name="login"')[1].split(">", 1)[0]
+    assert "autofocus" in field

@@ -128,7 +128,7 @@ def test_walk_in_logged_by_keyboard_found_by_kanji_name_and_followed_up(
     note.focus()
     page.keyboard.type("在留カードの受け取り予定を電話で確認する")
     with page.expect_navigation():
-        page.keyboard.press("Enter")
+        page.keyboard.press("Control+Enter")  # Enter alone moves on (issue 9)
     follow_up = FollowUp.objects.get(case=case)
     assert follow_up.status == "open" and follow_up.assignee.username == "staff-332020"
     assert "フォローアップを登録しました。" in page.locator(".messages").inner_text()

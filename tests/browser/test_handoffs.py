@@ -114,7 +114,7 @@ def test_clerk_forwards_with_consent_hub_accepts_and_a_forward_without_consent_i
     # --- 4. staff-332020 finds it in the inbox, accepts, adds a consultation ---------------------
     staff = new_page(locale="ja-JP", viewport=WIDE)
     sign_in(staff, "staff-332020", demo_staff)
-    assert case.reference in staff.get_by_test_id("home-handoffs").inner_text()
+    assert case.reference in staff.get_by_test_id("panel-handoffs").inner_text()
     staff.goto(base + "/handoffs/")
     row = staff.get_by_test_id("handoff-row").filter(has_text=case.reference)
     assert row.count() == 1 and "未回答" in row.inner_text()

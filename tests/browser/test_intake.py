@@ -108,9 +108,16 @@ def test_walk_in_logged_by_keyboard_only_in_japanese(live_server, demo_staff, ne
     page.keyboard.press("Tab")
     page.keyboard.type("1990")
     page.keyboard.press("Tab")
-    assert focused(page)["id"] == "id_nationality"
-    page.keyboard.press("ArrowDown")  # the most frequent nationality first: ベトナム
-    assert focused(page)["value"] == "VN"
+    # Nationality: a type-to-filter picker, like the language (issue 9).
+    assert focused(page)["id"] == "id_nationality-filter"
+    page.keyboard.type("べとなむ")
+    assert page.locator("#id_nationality").input_value() == "VN"
+    page.keyboard.press("Enter")  # accept and move on
+    assert focused(page)["id"] != "id_nationality-filter"
+    # Residence status: 特定技能1号 by its reading instead of 19 ↓ presses.
+    tab_to(page, "id_residence_status-filter")
+    page.keyboard.type("とくていぎのう1")
+    assert page.locator("#id_residence_status option:checked").inner_text() == "特定技能1号"
     tab_to(page, "id_residence_municipality")
     page.keyboard.press("ArrowDown")  # 倉敷市
     tab_to(page, "id_notes")
@@ -130,9 +137,11 @@ def test_walk_in_logged_by_keyboard_only_in_japanese(live_server, demo_staff, ne
     page.keyboard.type("許可の結果を電話で確認する")
     screenshot(page, "03-filled-in")
 
-    # Enter in a one-line field saves.
+    # Enter in a one-line field moves on (issue 9); Ctrl+Enter saves.
+    page.keyboard.press("Enter")
+    assert Case.objects.count() == 0
     with page.expect_navigation():
-        page.keyboard.press("Enter")
+        page.keyboard.press("Control+Enter")
     errors = page.locator("#error-summary")
     assert errors.count() == 0, errors.inner_text()
 

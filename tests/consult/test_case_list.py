@@ -27,7 +27,7 @@ URL = reverse("consult:case_list")
 def references(response) -> list[str]:
     """Reference numbers of the rows on the page, in order."""
     html = response.content.decode()
-    return re.findall(r'data-testid="case-row">\s*<td class="table__code"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'data-testid="case-row">\s*<td class="table__code col-ref"><a href="[^"]+">([^<]+)</a>', html)
 
 
 def get(client, user, **params):

@@ -119,7 +119,7 @@ def test_inbox_refused_to_people_without_a_desk_and_wrong_method(client, ibara_s
 
 def test_home_page_shows_what_waits(client, to_soja, soja_clerk, ibara_clerk):
     html = as_user(client, soja_clerk).get(reverse("home")).content.decode()
-    assert 'data-testid="home-handoffs"' in html and to_soja.case.reference in html
+    assert 'data-testid="panel-handoffs"' in html and to_soja.case.reference in html
     html = as_user(client, ibara_clerk).get(reverse("home")).content.decode()
     assert to_soja.case.reference not in html
 
