@@ -335,6 +335,7 @@ class Means:
     kinds: tuple[str, ...]
     minutes: int
     book_modality: str
+    prefer_remote: bool = False
 
 
 MEANS = (
@@ -358,17 +359,19 @@ MEANS = (
         "video",
         gettext_lazy("Video interpretation"),
         (Modality.VIDEO,),
-        tuple(Interpreter.Kind.values),
+        (Interpreter.Kind.REMOTE_SERVICE, Interpreter.Kind.INTERPRETER),
         30,
         Modality.VIDEO,
+        prefer_remote=True,
     ),
     Means(
         "phone",
         gettext_lazy("Phone interpretation"),
         (Modality.PHONE, Modality.THREE_WAY),
-        tuple(Interpreter.Kind.values),
+        (Interpreter.Kind.REMOTE_SERVICE, Interpreter.Kind.INTERPRETER),
         30,
         Modality.PHONE,
+        prefer_remote=True,
     ),
 )
 
@@ -416,7 +419,9 @@ def who_can_help_now(*, user, language: Language, now: datetime | None = None, c
             if not candidate.reasons:
                 candidate.reasons = _why_offered(candidate)
                 available.append(candidate)
-        available.sort(key=_rank)
+        # A remote service inside its hours is the quickest way to a video
+        # or phone interpreter; people who offer it follow.
+        available.sort(key=lambda c: (means.prefer_remote and not c.interpreter.is_remote_service, *_rank(c)))
         answers.append(MeansAnswer(means=means, available=available[:3], starts_at=now, ends_at=ends))
     return answers
 
