@@ -39,4 +39,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
     path("", include("consult.urls")),
+    path("interpreters/", include("interpreters.urls")),
 ]

@@ -455,6 +455,7 @@ def calendar_days(*, user, first: date, days: int, interpreter: Interpreter | No
     visible = set(Booking.objects.visible_to(user).filter(pk__in=[b.pk for b in bookings]).values_list("pk", flat=True))
     for booking in bookings:
         booking.viewer_may_see = booking.pk in visible
+        booking.is_absence = False
     if desk is not None:
         bookings = [b for b in bookings if b.viewer_may_see]
     absences = (
@@ -462,6 +463,8 @@ def calendar_days(*, user, first: date, days: int, interpreter: Interpreter | No
         if interpreter is not None
         else []
     )
+    for absence in absences:
+        absence.is_absence = True
     result = []
     for offset in range(days):
         day = first + timedelta(days=offset)
