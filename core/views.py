@@ -10,6 +10,7 @@ from municipalities.roles import Capability
 from municipalities.visibility import user_memberships, visible_desk_ids
 
 from .health import CHECKS
+from .panels import panels_for
 
 
 @require_GET
@@ -19,7 +20,11 @@ def home(request):
     # name a desk, but its page would answer 404.
     openable = visible_desk_ids(request.user, Capability.VIEW_DESKS)
     desks = sorted({m.desk for m in memberships if m.desk_id in openable}, key=lambda d: d.code)
-    return render(request, "core/home.html", {"memberships": memberships, "desks": desks})
+    return render(
+        request,
+        "core/home.html",
+        {"memberships": memberships, "desks": desks, "panels": panels_for("home", request.user)},
+    )
 
 
 @login_not_required

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class InterpretersConfig(AppConfig):
     name = "interpreters"
     verbose_name = _("Interpreters")
+
+    def ready(self) -> None:
+        # Lower layers show interpreters' fragments through registries, never
+        # by importing this app (CONVENTIONS "Layout").
+        from core.panels import Panel, register_panel
+        from municipalities.roles import Capability
+
+        who = Panel(
+            key="who-can-help-now",
+            title=_("Who can help now"),
+            url_name="interpreters:who_can_help_now",
+            capability=Capability.VIEW_CASES,
+        )
+        register_panel("home", who)
+        register_panel("intake", who)

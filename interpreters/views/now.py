@@ -25,7 +25,10 @@ def who_can_help_now(request):
         language = Language.objects.active().filter(pk=int(language_id)).first()
     answers = selectors.who_can_help_now(user=user, language=language) if language is not None else None
     context = {"language": language, "answers": answers, "languages": Language.objects.active()}
-    if request.headers.get("HX-Request") or request.GET.get("fragment") == "1":
+    slot = request.GET.get("slot")
+    if slot == "home":  # the home page's panel: its own language picker
+        return render(request, "interpreters/partials/who_can_help_now_panel.html", context)
+    if slot == "intake" or request.headers.get("HX-Request"):  # the intake screen has picked the language
         return render(request, "interpreters/partials/who_can_help_now.html", context)
     return render(request, "interpreters/who_can_help_now.html", context)
 

@@ -61,3 +61,13 @@ def request_booking(*, case=None, desk=None, language, by, starts, ends, modalit
         by=by,
         **kwargs,
     )
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Services and selectors speak the active language; tests that call
+    them directly read English.  Requests still switch per LocaleMiddleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -193,7 +193,7 @@ def test_exclusion_from_the_booking_page(client, hub_booking, hub_staff, vi_inte
     client.post(url("booking_exclude", hub_booking.pk), {"interpreter": vi_interpreter.pk, "note": ""})
     page = client.get(url("booking_detail", hub_booking.pk))
     assert page.context["suggestions"].offered == []
-    assert "asked not to be served" in " ".join(page.context["suggestions"].not_offered[0].reasons)
+    assert "相談者がこの通訳者を希望していません" in page.context["suggestions"].not_offered[0].reasons
 
 
 # --- who can help now and calendars -------------------------------------------------------
@@ -227,3 +227,19 @@ def test_calendars(
     assert client.get(url("desk_calendar", ibara_desk.pk)).status_code == 200
     client.force_login(outsider)
     assert client.get(url("interpreter_calendar", vi_interpreter.pk)).status_code == 404
+
+
+def test_home_page_loads_who_can_help_now_through_the_panel_registry(client, hub_staff, ibara_stats, nepali):
+    """core sits below interpreters: the home page names no interpreters URL
+    itself; the app registers a panel and the page loads it with htmx."""
+    client.force_login(hub_staff)
+    home = client.get(reverse("home"))
+    panel_url = url("who_can_help_now") + "?slot=home"
+    assert f'hx-get="{panel_url}"' in home.text
+    panel = client.get(panel_url + f"&language={nepali.pk}", headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and 'data-testid="home-now-language"' in panel.text
+    assert 'data-testid="means-onsite"' in panel.text
+    # A statistics viewer works no cases: no panel.
+    client.force_login(ibara_stats)
+    assert "who_can_help_now" not in client.get(reverse("home")).text
+    assert "/interpreters/now/" not in client.get(reverse("home")).text
