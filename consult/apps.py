@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ConsultConfig(AppConfig):
     name = "consult"
     verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        from .reference_cache import connect_signals
+
+        connect_signals()
