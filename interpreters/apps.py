@@ -20,3 +20,11 @@ class InterpretersConfig(AppConfig):
         )
         register_panel("home", who)
         register_panel("intake", who)
+
+        from consult import timeline
+
+        from . import hooks
+
+        timeline.register_timeline_source(hooks.booking_timeline_entries, object_types=("interpreters.booking",))
+        timeline.register_case_link(hooks.case_booking_link)
+        timeline.register_consultation_link(hooks.consultation_booking_link)

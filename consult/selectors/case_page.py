@@ -14,17 +14,19 @@ from django.utils.translation import gettext
 
 from core.models import AuditEvent
 
+from .. import timeline
 from ..models import Action, Case, Consultation, FollowUp, Topic
 
 
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # "consultation" | "follow_up" | "change"
+    kind: str  # "consultation" | "follow_up" | "change", or a registered source's kind
     actor: Any
     obj: Any = None  # Consultation, FollowUp or AuditEvent
     event: AuditEvent | None = None  # for "change"
     changes: list[tuple[str, str, str]] | None = None  # (field label, before, after)
+    template: str | None = None  # entries from consult.timeline sources render themselves
 
 
 # AuditEvent actions shown as "changes" on the timeline; views are in the
@@ -52,6 +54,7 @@ def case_follow_ups(case: Case) -> list[FollowUp]:
 def case_change_events(case: Case, *, limit: int = 500) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(case=case, action__in=_TIMELINE_ACTIONS)
+        .exclude(object_type__in=timeline.object_types_shown_by_sources())
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )
@@ -112,10 +115,16 @@ def _changed_values(events: list[AuditEvent], field_name: str) -> set:
 
 
 def case_timeline(
-    *, user, consultations: list[Consultation], follow_ups: list[FollowUp], events: list[AuditEvent]
+    *,
+    user,
+    consultations: list[Consultation],
+    follow_ups: list[FollowUp],
+    events: list[AuditEvent],
+    case: Case | None = None,
 ) -> list[TimelineEntry]:
     """Consultations, follow-ups and recorded changes of one case, newest
-    first.  At most two extra queries, only when such changes exist: the
+    first, with the entries of the sources registered in consult.timeline
+    (e.g. interpreter bookings) when `case` is given.  At most two extra queries, only when such changes exist: the
     people named in assignee changes, and which linked cases (再相談) the
     viewer may see — a reference at a desk outside their scope is not shown."""
     user_ids = {value for value in _changed_values(events, "assignee") if isinstance(value, int)}
@@ -150,5 +159,7 @@ def case_timeline(
                 changes=changes,
             )
         )
+    if case is not None:
+        entries += timeline.extra_entries(case=case, user=user)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

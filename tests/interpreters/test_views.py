@@ -243,3 +243,23 @@ def test_home_page_loads_who_can_help_now_through_the_panel_registry(client, hub
     client.force_login(ibara_stats)
     assert "who_can_help_now" not in client.get(reverse("home")).text
     assert "/interpreters/now/" not in client.get(reverse("home")).text
+
+
+def test_bookings_show_on_the_case_timeline_through_the_consult_registry(
+    client, hub_case, hub_staff, ibara_clerk, vi_interpreter, vietnamese
+):
+    consultation = ConsultationFactory(case=hub_case, occurred_at=at(9))
+    booking = request_booking(
+        consultation=consultation, case=hub_case, language=vietnamese, by=hub_staff, starts=at(10), ends=at(11)
+    )
+    services.booking_confirm(booking=booking, interpreter=vi_interpreter, by=hub_staff)
+    services.booking_complete(booking=booking, actual_minutes=42, by=hub_staff)
+    client.force_login(hub_staff)
+    page = client.get(reverse("consult:case_detail", args=[hub_case.pk]))
+    text = page.text
+    assert 'data-testid="timeline-booking"' in text and "グエン テスト" in text
+    assert 'data-testid="timeline-booking-minutes">42<' in text
+    # Shown once, as a booking — not again as generic "changes" from the audit trail.
+    assert [e.kind for e in page.context["timeline"]].count("change") == 0
+    assert f"{url('booking_create')}?case={hub_case.pk}" in text
+    assert f"{url('booking_create')}?consultation={consultation.pk}" in text
