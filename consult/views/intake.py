@@ -21,6 +21,7 @@ from consult.selectors.clients import client_likely_matches, clients_for_display
 from consult.services.cases import case_promote as case_promote_service
 from consult.services.clients import client_create
 from consult.services.intake import FollowUpRequest, consultation_log
+from core.panels import panels_for
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -79,7 +80,7 @@ def _intake(request, *, case=None, quick: bool = False):
                     )
                 return redirect(reverse("consult:case_detail", args=[saved.pk]))
 
-    context = {"form": form, "case": case, "quick": quick}
+    context = {"form": form, "case": case, "quick": quick, "intake_panels": panels_for("intake", request.user)}
     if choice is not None:
         context.update(_client_context(request, choice, client_form))
     context["error_count"] = _error_count(form, context.get("choice"), context.get("client_form"))

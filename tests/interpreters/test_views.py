@@ -263,3 +263,14 @@ def test_bookings_show_on_the_case_timeline_through_the_consult_registry(
     assert [e.kind for e in page.context["timeline"]].count("change") == 0
     assert f"{url('booking_create')}?case={hub_case.pk}" in text
     assert f"{url('booking_create')}?consultation={consultation.pk}" in text
+
+
+def test_intake_screen_loads_who_can_help_now_for_the_picked_language(client, hub_staff, nepali):
+    InterpreterFactory(name="ネパール 通訳", languages={"ne": 3}, modalities=["onsite"])
+    client.force_login(hub_staff)
+    page = client.get(reverse("consult:consultation_new"))
+    fragment_url = url("who_can_help_now") + "?slot=intake"
+    assert f'hx-get="{fragment_url}"' in page.text and 'hx-include="#id_language"' in page.text
+    # htmx appends the picked language to the panel's URL.
+    fragment = client.get(fragment_url + f"&language={nepali.pk}", headers={"HX-Request": "true"})
+    assert "ネパール 通訳" in fragment.text and "<select" not in fragment.text
