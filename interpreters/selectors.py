@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from consult.models import Language
 from municipalities.models import Desk
-from municipalities.visibility import visible_desks_q
+from municipalities.visibility import visible_consortium_ids
 
 from .models import (
     AvailabilityException,
@@ -60,12 +60,14 @@ def _when(starts_at: datetime, ends_at: datetime) -> str:
     return f"{date_format(local, 'MONTH_DAY_FORMAT')} {_hm(starts_at)}–{_hm(ends_at)}"
 
 
-def describe_clash(clash: Booking | None, *, interpreter: Interpreter, user) -> str:
-    """ "X is already booked 12月3日 10:00–11:00 for case KRS-2026-00012" —
-    the case named only if `user` may see it."""
+def describe_clash(clash: Booking | None, *, interpreter: Interpreter, user, visible: bool | None = None) -> str:
+    """Who, when, and the case only if `user` may see it ("X is already
+    booked 12月3日 10:00–11:00 for case KRS-2026-00012"); `visible` when the
+    caller already knows."""
     if clash is None:
         return _("%(name)s already holds a booking at that time.") % {"name": interpreter}
-    visible = Booking.objects.visible_to(user).filter(pk=clash.pk).exists()
+    if visible is None:
+        visible = Booking.objects.visible_to(user).filter(pk=clash.pk).exists()
     if clash.case_id and visible:
         where = _("for case %(reference)s") % {"reference": clash.case.reference}
     elif clash.case_id:
@@ -238,9 +240,30 @@ class _RosterWindow:
         clash = self.clash(interpreter, starts_at, ends_at, buffer, exclude_booking_id)
         if clash is not None:
             candidate.clash = clash
-            reasons.append(describe_clash(clash, interpreter=interpreter, user=user) if user is not None else "")
+            reasons.append(_CLASH)  # worded by name_clashes(), once for all candidates
         candidate.load = self.load_on(interpreter.pk, timezone.localtime(starts_at).date())
         return candidate
+
+
+_CLASH = "\u0000clash"
+
+
+def name_clashes(candidates: list[Candidate], *, user) -> None:
+    """Word the clash reasons, asking once which of the clashing bookings
+    `user` may see (their case is named only then)."""
+    clashing = [c for c in candidates if c.clash is not None]
+    if not clashing:
+        return
+    visible = (
+        set(Booking.objects.visible_to(user).filter(pk__in=[c.clash.pk for c in clashing]).values_list("pk", flat=True))
+        if user is not None
+        else set()
+    )
+    for candidate in clashing:
+        text = describe_clash(
+            candidate.clash, interpreter=candidate.interpreter, user=user, visible=candidate.clash.pk in visible
+        )
+        candidate.reasons = [text if reason == _CLASH else reason for reason in candidate.reasons]
 
 
 def _why_offered(candidate: Candidate) -> list[str]:
@@ -303,6 +326,7 @@ def suggestions(
             candidate.reasons = _why_offered(candidate)
             offered.append(candidate)
     offered.sort(key=_rank)
+    name_clashes(not_offered, user=user)
     speakers = {row.interpreter_id for row in window.rows}
     others = (
         Interpreter.objects.filter(consortium_id=consortium_id, active=True).exclude(pk__in=speakers).count()
@@ -389,9 +413,7 @@ def who_can_help_now(*, user, language: Language, now: datetime | None = None, c
     people or services who can take it (best first, at most 3)."""
     now = now or timezone.now()
     now = now.replace(second=0, microsecond=0)
-    consortium_ids = list(
-        Desk.objects.filter(visible_desks_q(user)).values_list("municipality__consortium_id", flat=True).distinct()
-    )
+    consortium_ids = sorted(visible_consortium_ids(user))
     longest = max(m.minutes for m in MEANS)
     window = _RosterWindow(
         consortium_ids=consortium_ids,

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from municipalities.models import Desk
 from municipalities.roles import Capability
-from municipalities.visibility import visible_desks_q
+from municipalities.visibility import visible_consortium_ids
 
 
 class Modality(models.TextChoices):
@@ -35,10 +34,7 @@ class InterpreterQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = Capability.VIEW_CASES) -> InterpreterQuerySet:
         """The rosters of the consortia whose desks `user` sees (a partner
         clerk books from the same roster as the hub)."""
-        consortia = Desk.objects.filter(visible_desks_q(user, capability=capability)).values(
-            "municipality__consortium_id"
-        )
-        return self.filter(consortium_id__in=consortia)
+        return self.filter(consortium_id__in=sorted(visible_consortium_ids(user, capability)))
 
     def active(self) -> InterpreterQuerySet:
         return self.filter(active=True)

@@ -156,7 +156,9 @@ def test_interpreter_booking_clash_completion_timeline_and_who_can_help_now(
     assert tablet.locator('[data-testid="calendar-booking"]').count() == 1
     assert_page_sound(tablet)
     screenshot(tablet, "8-calendar-tablet")
-    tablet.goto(f"{live_server.url}/interpreters/desks/{case.handling_desk_id}/calendar/?view=day&date={day.isoformat()}")
+    tablet.goto(
+        f"{live_server.url}/interpreters/desks/{case.handling_desk_id}/calendar/?view=day&date={day.isoformat()}"
+    )
     assert tablet.locator('[data-testid="calendar-booking"]').count() == 2
     assert_page_sound(tablet)
     screenshot(tablet, "9-desk-day-tablet")
