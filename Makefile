@@ -15,8 +15,8 @@ run: $(VENV)/.installed static/vendor/.built ## portal + worker + beat with demo
 test: $(VENV)/.installed static/vendor/.built ## lint, migrations, translations, the whole pytest suite
 	$(PY) scripts/madoguchi.py test
 
-lint: $(VENV)/.installed
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+lint: $(VENV)/.installed ## ruff and the layers contract (.importlinter)
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports --no-logo --no-cache
 
 format: $(VENV)/.installed
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .

@@ -59,12 +59,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "simple_history",
     "accounts",
     "core",
     "municipalities",
+    "notifications",
     "consult",
     "interpreters",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.UserLanguageMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -39,5 +39,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
     path("", include("consult.urls")),
+    path("notifications/", include("notifications.urls")),
     path("interpreters/", include("interpreters.urls")),
+    path("reports/", include("reports.urls")),
 ]

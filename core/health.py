@@ -3,6 +3,7 @@ component and the failure kind only — never data."""
 
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -19,10 +20,10 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_broker() -> tuple[bool, str]:
-    from config.celery import app
-
+    # Celery's current app is config.celery's (config/__init__.py creates it
+    # with the settings): core sits below config and does not import it.
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__

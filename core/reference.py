@@ -20,7 +20,7 @@ from pathlib import Path
 from django.apps import apps
 from django.db import transaction
 
-from municipalities.validators import validate_local_government_code
+from .validators import validate_local_government_code
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Consortium, Desk, Membership, Municipality
+from accounts.admin import UserAdmin
+
+from .models import Consortium, Desk, Membership, MunicipalClosure, Municipality
 
 
 @admin.register(Consortium)
@@ -30,3 +32,25 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "active", "municipality")
     search_fields = ("user__username", "user__display_name", "municipality__name_ja")
     autocomplete_fields = ("user", "municipality", "desk")
+
+
+@admin.register(MunicipalClosure)
+class MunicipalClosureAdmin(admin.ModelAdmin):
+    list_display = ("date", "municipality", "reason")
+    list_filter = ("municipality",)
+    date_hierarchy = "date"
+    search_fields = ("reason", "municipality__name_ja", "municipality__code")
+    autocomplete_fields = ("municipality",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["municipality"]
+
+
+# A user's memberships are edited on the user's admin page.  accounts sits
+# below municipalities, so the inline is added from here (accounts' admin
+# module is loaded first: INSTALLED_APPS order).
+UserAdmin.inlines = [*UserAdmin.inlines, MembershipInline]

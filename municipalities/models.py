@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.validators import validate_local_government_code
+
 from .roles import ROLE_CAPABILITIES, Role
-from .validators import validate_local_government_code
 
 
 class Consortium(models.Model):
@@ -81,13 +82,6 @@ class Municipality(models.Model):
         return self.code[:2]
 
 
-class DeskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "DeskQuerySet":
-        from .visibility import visible_desks_q
-
-        return self.filter(visible_desks_q(user, capability="view_desks"))
-
-
 class Desk(models.Model):
     """A place where consultations are taken (窓口).  A case is always
     handled by exactly one desk."""
@@ -106,8 +100,6 @@ class Desk(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     active = models.BooleanField(_("active"), default=True)
-
-    objects = DeskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("desk")
@@ -179,3 +171,26 @@ class Membership(models.Model):
 
     def has(self, capability: str) -> bool:
         return capability in self.capabilities
+
+
+class MunicipalClosure(models.Model):
+    """A day a municipality's offices are closed on top of weekends, national
+    holidays and 12/29–1/3 (e.g. a local holiday or an office move).  Read
+    by `municipalities.calendar.closures_for` for `core.calendar`."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="closures"
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("office closure")
+        verbose_name_plural = _("office closures")
+        ordering = ["municipality__code", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "date"], name="municipal_closure_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.date:%Y-%m-%d}"

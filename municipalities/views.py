@@ -2,12 +2,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .access import get_desk_for_user
-from .models import Desk, Membership
+from .models import Membership
+from .visibility import visible_desks
 
 
 @require_GET
 def desk_list(request):
-    desks = Desk.objects.visible_to(request.user).select_related("municipality").order_by("municipality__code", "code")
+    desks = visible_desks(request.user).select_related("municipality").order_by("municipality__code", "code")
     return render(request, "municipalities/desk_list.html", {"desks": desks})
 
 

@@ -10,6 +10,7 @@ from municipalities.visibility import (
     statistics_municipality_ids,
     user_can,
     visible_desk_ids,
+    visible_desks,
     visible_desks_q,
 )
 from tests.factories import DeskFactory, MembershipFactory, MunicipalityFactory, UserFactory
@@ -28,12 +29,12 @@ ALL_TEN = {"KRS", "KSO", "IBR", "SOJ", "TKH", "NIM", "ASK", "HYS", "STS", "YKG"}
 def test_hub_case_workers_see_every_desk_of_the_consortium(request, who):
     user = request.getfixturevalue(who)
     assert desk_codes(visible_desk_ids(user)) == ALL_TEN
-    assert set(Desk.objects.visible_to(user).values_list("code", flat=True)) == ALL_TEN
+    assert set(visible_desks(user).values_list("code", flat=True)) == ALL_TEN
 
 
 def test_partner_clerk_sees_only_her_municipality_desk(ibara_clerk):
     assert desk_codes(visible_desk_ids(ibara_clerk)) == {"IBR"}
-    assert list(Desk.objects.visible_to(ibara_clerk).values_list("code", flat=True)) == ["IBR"]
+    assert list(visible_desks(ibara_clerk).values_list("code", flat=True)) == ["IBR"]
 
 
 def test_partner_clerk_sees_every_desk_of_her_municipality(ibara, ibara_clerk):
@@ -43,7 +44,7 @@ def test_partner_clerk_sees_every_desk_of_her_municipality(ibara, ibara_clerk):
 
 def test_statistics_viewer_sees_no_desk_but_her_municipality_statistics(ibara, ibara_stats):
     assert visible_desk_ids(ibara_stats) == frozenset()
-    assert not Desk.objects.visible_to(ibara_stats).exists()
+    assert not visible_desks(ibara_stats).exists()
     assert statistics_municipality_ids(ibara_stats) == {ibara.pk}
     assert user_can(ibara_stats, Capability.VIEW_STATISTICS, municipality=ibara)
     assert not user_can(ibara_stats, Capability.VIEW_CASES)
@@ -63,7 +64,7 @@ def test_partner_statistics_viewer_cannot_see_another_municipality(ibara_stats, 
 def test_outsider_sees_nothing(outsider, reference_data):
     assert visible_desk_ids(outsider) == frozenset()
     assert statistics_municipality_ids(outsider) == frozenset()
-    assert not Desk.objects.visible_to(outsider).exists()
+    assert not visible_desks(outsider).exists()
     assert not user_can(outsider, Capability.VIEW_DESKS)
 
 
@@ -72,7 +73,7 @@ def test_anonymous_sees_nothing(reference_data):
 
     anonymous = AnonymousUser()
     assert visible_desk_ids(anonymous) == frozenset()
-    assert not Desk.objects.visible_to(anonymous).exists()
+    assert not visible_desks(anonymous).exists()
     assert not Desk.objects.filter(visible_desks_q(anonymous, extra=Q(code="KRS"))).exists()
 
 
@@ -170,7 +171,7 @@ def test_visible_desk_ids_costs_two_queries_then_none(hub_staff, django_assert_n
     with django_assert_num_queries(1):  # desks for another capability; memberships are cached
         visible_desk_ids(user, Capability.VIEW_DESKS)
     with django_assert_num_queries(0):
-        Desk.objects.visible_to(user)  # building the queryset runs no query
+        visible_desks(user)  # building the queryset runs no query
     with django_assert_num_queries(1):
         statistics_municipality_ids(user, Capability.VIEW_CASES)
     with django_assert_num_queries(0):
