@@ -15,6 +15,7 @@ whose panels receive the picked language as `language`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -35,11 +36,11 @@ def register_panel(slot: str, panel: Panel) -> None:
     _PANELS.setdefault(slot, {})[panel.key] = panel
 
 
-def panels_for(slot: str, user) -> list[dict]:
-    from municipalities.visibility import user_can
-
+def panels_for(slot: str, *, holds: Callable[[str], bool]) -> list[dict]:
+    """The panels of `slot` whose capability the viewer holds (`holds(cap)`:
+    the caller asks municipalities.visibility — core sits below it)."""
     return [
         {"key": panel.key, "title": panel.title, "url": f"{reverse(panel.url_name)}?slot={slot}"}
         for panel in _PANELS.get(slot, {}).values()
-        if panel.capability is None or user_can(user, panel.capability)
+        if panel.capability is None or holds(panel.capability)
     ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from municipalities.roles import Capability
-from municipalities.visibility import user_memberships, visible_desk_ids
+from municipalities.visibility import user_can, user_memberships, visible_desk_ids
 
 from .health import CHECKS
 from .panels import panels_for
@@ -23,7 +23,11 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"memberships": memberships, "desks": desks, "panels": panels_for("home", request.user)},
+        {
+            "memberships": memberships,
+            "desks": desks,
+            "panels": panels_for("home", holds=lambda cap: user_can(request.user, cap)),
+        },
     )
 
 

@@ -187,6 +187,26 @@ def _business_days(first: date, last: date) -> list[date]:
     return days
 
 
+def _advance(booking: Booking, *, interpreter: Interpreter, by, now, roll: float, rng: random.Random) -> None:
+    """Take a requested booking to a plausible state: coming ones stay
+    requested (30 %), are confirmed, or cancelled; past ones are completed
+    with minutes, cancelled or not carried out."""
+    coming = booking.starts_at > now
+    if coming and roll < 0.3:
+        return
+    services.booking_confirm(booking=booking, interpreter=interpreter, by=by)
+    if coming:
+        if roll > 0.92:
+            services.booking_cancel(booking=booking, reason=rng.choice(CANCEL_REASONS), by=by)
+    elif roll < 0.08:
+        services.booking_no_show(booking=booking, by=by)
+    elif roll < 0.16:
+        services.booking_cancel(booking=booking, reason=rng.choice(CANCEL_REASONS), by=by)
+    else:
+        planned = int((booking.ends_at - booking.starts_at).total_seconds() // 60)
+        services.booking_complete(booking=booking, actual_minutes=max(10, planned + rng.randint(-15, 10)), by=by)
+
+
 def seed_bookings(*, consortium: Consortium, roster: list[Interpreter], by, today: date, seed: int) -> SeedResult:
     """About three bookings per business day over seven weeks."""
     result = SeedResult()
@@ -239,26 +259,9 @@ def seed_bookings(*, consortium: Consortium, roster: list[Interpreter], by, toda
                         place=rng.choice(PLACES) if modality == Modality.ONSITE else "",
                         by=by,
                     )
-                    roll = rng.random()
-                    if start > now and roll < 0.3:
-                        result.bookings_added += 1
-                        continue  # 依頼中
-                    services.booking_confirm(booking=booking, interpreter=interpreter, by=by)
-                    if start > now:
-                        if roll > 0.92:
-                            services.booking_cancel(booking=booking, reason=rng.choice(CANCEL_REASONS), by=by)
-                    elif roll < 0.08:
-                        services.booking_no_show(booking=booking, by=by)
-                    elif roll < 0.16:
-                        services.booking_cancel(booking=booking, reason=rng.choice(CANCEL_REASONS), by=by)
-                    else:
-                        planned = int((ends - start).total_seconds() // 60)
-                        minutes = max(10, planned + rng.randint(-15, 10))
-                        services.booking_complete(booking=booking, actual_minutes=minutes, by=by)
-            except services.BookingClash:
-                result.skipped_clashes += 1
-                continue
-            except ValidationError:  # on leave, outside the contract…: skipped, as a coordinator would
+                    _advance(booking, interpreter=interpreter, by=by, now=now, roll=rng.random(), rng=rng)
+            except (services.BookingClash, ValidationError):
+                # Already booked, on leave, outside the contract…: skipped, as a coordinator would.
                 result.skipped_clashes += 1
                 continue
             result.bookings_added += 1

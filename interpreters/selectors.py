@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consult.models import Language
+from core.calendar import is_business_day
 from municipalities.models import Desk
 from municipalities.visibility import visible_consortium_ids
 
@@ -36,13 +37,6 @@ from .models import (
     WeeklySlot,
 )
 from .models.bookings import HOLDING_STATUSES
-
-try:  # core.calendar arrives with the platform work; until then Mon–Fri.
-    from core.calendar import is_business_day
-except ImportError:  # pragma: no cover - removed once core.calendar is merged
-
-    def is_business_day(day, **kwargs) -> bool:
-        return day.weekday() < 5
 
 
 def _buffer_for(modality: str) -> int:

@@ -80,7 +80,12 @@ def _intake(request, *, case=None, quick: bool = False):
                     )
                 return redirect(reverse("consult:case_detail", args=[saved.pk]))
 
-    context = {"form": form, "case": case, "quick": quick, "intake_panels": panels_for("intake", request.user)}
+    context = {
+        "form": form,
+        "case": case,
+        "quick": quick,
+        "intake_panels": panels_for("intake", holds=lambda cap: user_can(request.user, cap)),
+    }
     if choice is not None:
         context.update(_client_context(request, choice, client_form))
     context["error_count"] = _error_count(form, context.get("choice"), context.get("client_form"))
