@@ -40,7 +40,12 @@ def panels_for(slot: str, *, holds: Callable[[str], bool]) -> list[dict]:
     """The panels of `slot` whose capability the viewer holds (`holds(cap)`:
     the caller asks municipalities.visibility — core sits below it)."""
     return [
-        {"key": panel.key, "title": panel.title, "url": f"{reverse(panel.url_name)}?slot={slot}"}
+        {
+            "key": panel.key,
+            "title": panel.title,
+            "url": f"{reverse(panel.url_name)}?slot={slot}",  # the fragment, for htmx
+            "page_url": reverse(panel.url_name),  # the same as a page, without script
+        }
         for panel in _PANELS.get(slot, {}).values()
         if panel.capability is None or holds(panel.capability)
     ]

@@ -20,6 +20,11 @@ class InterpreterAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_latin"]
     inlines = [InterpreterLanguageInline, WeeklySlotInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A person's bookings are held by the no-double-booking constraint and
+        # a service's are not (composite key on the kind): the kind stays.
+        return ["kind"] if obj is not None else []
+
 
 @admin.register(AvailabilityException)
 class AvailabilityExceptionAdmin(admin.ModelAdmin):
