@@ -4,8 +4,8 @@
   visibility rule, through `Case.objects.visible_to`); a counter booking
   without a case, when its desk is.  Outside that: 404.
 * Changing a booking (confirm, complete, cancel…) needs the right to log
-  consultations at the booking's desk (the case's handling desk): 403
-  otherwise.
+  consultations on its case (`case_access(user, case).can_log_consultation`)
+  or, for a counter booking, at its desk: 403 otherwise.
 * The roster is visible to people who work cases in its consortium;
   editing it needs `manage_interpreters` there (coordinators): 403 for
   the others who see it, 404 for everyone else.
@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from consult.access import case_access
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -52,12 +53,12 @@ def get_interpreter_for_user(user, pk, *, manage: bool = False) -> Interpreter:
     return interpreter
 
 
-def booking_desk(booking: Booking):
-    return booking.case.handling_desk if booking.case_id else booking.desk
-
-
 def can_work_on(user, booking: Booking) -> bool:
-    return user_can(user, Capability.LOG_CONSULTATIONS, desk=booking_desk(booking))
+    """Booking for a case is logging work on it: `case_access(...).can_log_consultation`;
+    a counter booking without a case follows its desk."""
+    if booking.case_id:
+        return case_access(user, booking.case).can_log_consultation
+    return user_can(user, Capability.LOG_CONSULTATIONS, desk=booking.desk)
 
 
 def get_booking_for_user(user, pk, *, write: bool = False) -> Booking:
@@ -75,6 +76,9 @@ def get_booking_for_user(user, pk, *, write: bool = False) -> Booking:
         ),
         pk=_int(pk),
     )
+    # A pending hand-off shows the case's summary only; its bookings are details.
+    if booking.case_id and not case_access(user, booking.case).can_see_details:
+        raise Http404
     if write and not can_work_on(user, booking):
         raise PermissionDenied
     return booking

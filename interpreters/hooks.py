@@ -8,9 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from consult.access import case_access
 from consult.selectors.case_page import TimelineEntry
-from municipalities.roles import Capability
-from municipalities.visibility import user_can
 
 from .models import Booking
 
@@ -32,7 +31,7 @@ def booking_timeline_entries(*, case, user) -> list[TimelineEntry]:
 
 
 def _may_book(user, case) -> bool:
-    return user_can(user, Capability.LOG_CONSULTATIONS, desk=case.handling_desk)
+    return case_access(user, case).can_log_consultation
 
 
 def case_booking_link(*, case, user) -> list[dict]:

@@ -20,7 +20,6 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consult.models import Case
 from municipalities.roles import Capability
 from municipalities.visibility import visible_desks_q
 
@@ -66,9 +65,11 @@ class BookingQuerySet(models.QuerySet):
         """A booking of a case is visible exactly when its case is (a partner
         clerk sees the bookings of the cases they may see); a counter booking
         without a case, when its desk is."""
+        from consult.access import visible_cases  # the one answer, with forwarding's grants
+
         return self.filter(
             models.Q(case__isnull=True, **{"desk_id__in": _visible_desk_subquery(user)})
-            | models.Q(case__in=Case.objects.visible_to(user).values("pk"))
+            | models.Q(case__in=visible_cases(user).values("pk"))
         )
 
     def holding(self) -> BookingQuerySet:

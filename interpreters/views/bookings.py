@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult.access import get_case_for_user
+from consult.access import case_access, get_case_for_user, visible_cases
 from consult.models import Consultation, InterpretationMode
 from municipalities.models import Desk
 from municipalities.roles import Capability
@@ -81,21 +81,27 @@ def _booking_source(request):
         except ValueError:
             raise Http404 from None
         consultation = get_object_or_404(
-            Consultation.objects.visible_to(user).select_related("case__handling_desk", "language"), pk=pk
+            Consultation.objects.filter(case__in=visible_cases(user)).select_related(
+                "case__handling_desk__municipality", "case__client", "language"
+            ),
+            pk=pk,
         )
         case = consultation.case
-    elif params.get("case"):
-        case = get_case_for_user(user, params["case"], write=True)
-    if case is not None:
-        desk = case.handling_desk
-    else:
-        desks = _bookable_desks(user)
-        desk_id = params.get("desk") or next(
-            (m.desk_id for m in user_memberships(user) if m.desk_id and m.has(Capability.LOG_CONSULTATIONS)), None
-        )
-        desk = desks.filter(pk=desk_id).first() if str(desk_id or "").isdigit() else desks.first()
-        if desk is None:
+        if not case_access(user, case).can_see_details:
             raise Http404
+    elif params.get("case"):
+        case = get_case_for_user(user, params["case"])
+    if case is not None:
+        if not case_access(user, case).can_log_consultation:
+            raise PermissionDenied
+        return case, consultation, case.handling_desk
+    desks = _bookable_desks(user)
+    desk_id = params.get("desk") or next(
+        (m.desk_id for m in user_memberships(user) if m.desk_id and m.has(Capability.LOG_CONSULTATIONS)), None
+    )
+    desk = desks.filter(pk=desk_id).first() if str(desk_id or "").isdigit() else desks.first()
+    if desk is None:
+        raise Http404
     if not user_can(user, Capability.LOG_CONSULTATIONS, desk=desk):
         raise PermissionDenied
     return case, consultation, desk
