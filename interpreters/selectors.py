@@ -260,11 +260,17 @@ def name_clashes(candidates: list[Candidate], *, user) -> None:
         candidate.reasons = [text if reason == _CLASH else reason for reason in candidate.reasons]
 
 
+def _yen(amount) -> str:
+    """50.00 → "50", 45.50 → "45.5", 1200 → "1,200"."""
+    text = f"{amount:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _why_offered(candidate: Candidate) -> list[str]:
     interpreter = candidate.interpreter
     why = [candidate.level_label]
     if interpreter.rate_per_minute:
-        why.append(_("¥%(rate)s per minute") % {"rate": f"{interpreter.rate_per_minute.normalize():,}"})
+        why.append(_("¥%(rate)s per minute") % {"rate": _yen(interpreter.rate_per_minute)})
     else:
         why.append(_("no charge (desk staff)"))
     if candidate.load:

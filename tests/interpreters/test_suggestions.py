@@ -166,3 +166,17 @@ def test_who_can_help_now_answers_each_means(roster, hub_staff, vietnamese, nepa
 def test_who_can_help_now_is_empty_for_people_without_a_case_role(roster, ibara_stats, outsider, vietnamese):
     for user in (ibara_stats, outsider):
         assert all(not a.available for a in who_can_help_now(user=user, language=vietnamese, now=at(10)))
+
+
+def test_rates_read_as_yen():
+    from decimal import Decimal
+
+    from interpreters.selectors import _yen
+
+    assert [_yen(Decimal(v)) for v in ("50.00", "45.50", "110", "1200.00", "0.50")] == [
+        "50",
+        "45.5",
+        "110",
+        "1,200",
+        "0.5",
+    ]
