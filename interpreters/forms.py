@@ -168,7 +168,7 @@ class CancelForm(forms.Form):
 
 
 class ExclusionForm(forms.Form):
-    interpreter = forms.ModelChoiceField(label=_("interpreter"), queryset=Interpreter.objects.none())
+    interpreter = forms.ModelChoiceField(label=_("interpreter"), queryset=Interpreter.objects.none(), empty_label="—")
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, interpreters=None, **kwargs):

@@ -195,8 +195,12 @@ class _RosterWindow:
                 return booking
         return None
 
-    def load_on(self, interpreter_id: int, day: date) -> int:
-        return sum(1 for b in self.bookings.get(interpreter_id, []) if timezone.localtime(b.starts_at).date() == day)
+    def load_on(self, interpreter_id: int, day: date, exclude_id=None) -> int:
+        return sum(
+            1
+            for b in self.bookings.get(interpreter_id, [])
+            if b.pk != exclude_id and timezone.localtime(b.starts_at).date() == day
+        )
 
     def evaluate(
         self,
@@ -235,7 +239,7 @@ class _RosterWindow:
         if clash is not None:
             candidate.clash = clash
             reasons.append(_CLASH)  # worded by name_clashes(), once for all candidates
-        candidate.load = self.load_on(interpreter.pk, timezone.localtime(starts_at).date())
+        candidate.load = self.load_on(interpreter.pk, timezone.localtime(starts_at).date(), exclude_booking_id)
         return candidate
 
 
@@ -296,6 +300,7 @@ def suggestions(
     min_level: int = Level.CONSULTATION,
     client_id: int | None = None,
     exclude_booking_id: int | None = None,
+    current_interpreter_id: int | None = None,
     user=None,
 ) -> Suggestions:
     """Who can take this job, best first, and why the others cannot."""
@@ -310,6 +315,8 @@ def suggestions(
     buffer = _buffer_for(modality)
     offered, not_offered = [], []
     for row in window.rows:
+        if row.interpreter_id == current_interpreter_id:
+            continue  # already holds this booking
         candidate = window.evaluate(
             row,
             modalities=[modality],
@@ -346,6 +353,7 @@ def booking_suggestions(booking: Booking, *, user) -> Suggestions:
         min_level=booking.min_level,
         client_id=booking.case.client_id if booking.case_id else None,
         exclude_booking_id=booking.pk,
+        current_interpreter_id=booking.interpreter_id,
         user=user,
     )
 

@@ -274,3 +274,13 @@ def test_intake_screen_loads_who_can_help_now_for_the_picked_language(client, hu
     # htmx appends the picked language to the panel's URL.
     fragment = client.get(fragment_url + f"&language={nepali.pk}", headers={"HX-Request": "true"})
     assert "ネパール 通訳" in fragment.text and "<select" not in fragment.text
+
+
+def test_a_confirmed_booking_offers_others_not_its_own_interpreter(client, hub_booking, hub_staff, vi_interpreter):
+    other = InterpreterFactory(name="ファム テスト", languages={"vi": 3})
+    services.booking_confirm(booking=hub_booking, interpreter=vi_interpreter, by=hub_staff)
+    client.force_login(hub_staff)
+    suggestions = client.get(url("booking_detail", hub_booking.pk)).context["suggestions"]
+    assert [c.interpreter for c in suggestions.offered] == [other]
+    assert vi_interpreter not in [c.interpreter for c in suggestions.not_offered]
+    assert suggestions.offered[0].load == 0
