@@ -123,13 +123,8 @@ class _RosterWindow:
             self.absences[absence.interpreter_id].append(absence)
         slack = timedelta(minutes=2 * _buffer_for(Modality.ONSITE))
         for booking in (
-            Booking.objects.filter(
-                interpreter_id__in=ids,
-                interpreter_is_remote=False,
-                status__in=HOLDING_STATUSES,
-                starts_at__lt=hi + slack,
-                ends_at__gt=lo - slack,
-            )
+            Booking.objects.filter(interpreter_id__in=ids, interpreter_is_remote=False, status__in=HOLDING_STATUSES)
+            .overlapping(lo - slack, hi + slack)
             .select_related("case", "desk")
             .only(
                 "id",
@@ -474,9 +469,7 @@ def calendar_days(*, user, first: date, days: int, interpreter: Interpreter | No
     tz = timezone.get_current_timezone()
     lo = datetime.combine(first, time(0), tzinfo=tz)
     hi = lo + timedelta(days=days)
-    bookings = Booking.objects.filter(starts_at__lt=hi, ends_at__gt=lo).select_related(
-        "interpreter", "language", "case", "desk"
-    )
+    bookings = Booking.objects.overlapping(lo, hi).select_related("interpreter", "language", "case", "desk")
     if interpreter is not None:
         bookings = bookings.filter(interpreter=interpreter).exclude(status="cancelled")
     if desk is not None:

@@ -77,10 +77,9 @@ def clashing_bookings(*, interpreter_ids, starts_at: datetime, ends_at: datetime
             interpreter_id__in=interpreter_ids,
             interpreter_is_remote=False,
             status__in=HOLDING_STATUSES,
-            # A plain range on starts_at/ends_at first (btree index), then the exact test.
-            starts_at__lt=ends_at + slack,
-            ends_at__gt=starts_at - slack,
         )
+        # A plain, bounded range on starts_at first (btree index), then the exact test.
+        .overlapping(starts_at - slack, ends_at + slack)
         .alias(blocked=BlockedPeriod("starts_at", "ends_at", "travel_buffer_minutes"))
         .filter(blocked__overlap=widened)
     )

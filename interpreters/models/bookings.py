@@ -10,6 +10,8 @@ once and are not constrained.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
@@ -27,6 +29,7 @@ from .roster import Level, Modality
 
 # Statuses that hold the interpreter's time.
 HOLDING_STATUSES = ("confirmed", "completed")
+MAX_LENGTH = timedelta(days=1)
 
 
 @deconstructible(path="interpreters.models.bookings.BlockedPeriod")
@@ -76,7 +79,10 @@ class BookingQuerySet(models.QuerySet):
         return self.filter(status__in=HOLDING_STATUSES, interpreter__isnull=False)
 
     def overlapping(self, starts_at, ends_at) -> BookingQuerySet:
-        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        """Bookings overlapping [starts_at, ends_at): both ends of starts_at
+        bounded (no booking is longer than MAX_LENGTH) so an index on
+        (…, starts_at) is scanned over the window only."""
+        return self.filter(starts_at__lt=ends_at, starts_at__gt=starts_at - MAX_LENGTH, ends_at__gt=starts_at)
 
 
 def _visible_desk_subquery(user):
@@ -179,11 +185,22 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["desk", "starts_at"], name="booking_desk_start_idx"),
             models.Index(fields=["interpreter", "starts_at"], name="booking_interpreter_start_idx"),
+            # Who is busy in a window (suggestions, "who can help now"): people's holding bookings only.
+            models.Index(
+                fields=["interpreter", "starts_at"],
+                condition=models.Q(status__in=HOLDING_STATUSES, interpreter_is_remote=False),
+                name="booking_holding_idx",
+            ),
             models.Index(fields=["case", "starts_at"], name="booking_case_idx"),
             models.Index(fields=["attributed_municipality", "closed_at"], name="booking_attribution_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(starts_at__lt=models.F("ends_at")), name="booking_ordered"),
+            # A job is at most a day long, so "overlaps [lo, hi)" can be asked
+            # as starts_at in (lo − 1 day, hi): a bounded index range scan.
+            models.CheckConstraint(
+                condition=models.Q(ends_at__lte=models.F("starts_at") + MAX_LENGTH), name="booking_at_most_one_day"
+            ),
             models.CheckConstraint(
                 condition=models.Q(modality="onsite") | models.Q(travel_buffer_minutes=0),
                 name="booking_buffer_only_onsite",

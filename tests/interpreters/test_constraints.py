@@ -115,3 +115,18 @@ def test_a_booking_cannot_pretend_its_interpreter_is_a_remote_service(hub_desk, 
     error = refused(starts=at(10), ends=at(11), remote=True, **common)
     assert isinstance(error.__cause__, errors.ForeignKeyViolation)
     assert error.__cause__.diag.constraint_name == "booking_interpreter_kind_fk"
+
+
+def test_a_booking_is_at_most_a_day_long(hub_desk, hub_staff, vietnamese):
+    """What lets "overlaps this window" be a bounded index range scan."""
+    person = InterpreterFactory()
+    error = refused(
+        interpreter=person,
+        desk=hub_desk,
+        language=vietnamese,
+        user=hub_staff,
+        starts=at(10),
+        ends=at(10, day=10) + (at(0, 1) - at(0)),
+    )
+    assert isinstance(error.__cause__, errors.CheckViolation)
+    assert error.__cause__.diag.constraint_name == "booking_at_most_one_day"

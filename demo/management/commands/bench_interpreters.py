@@ -272,5 +272,24 @@ class Command(BaseCommand):
                 f"on {os.cpu_count()} CPUs) — "
                 + (self.style.SUCCESS("PASS") if ok else self.style.ERROR(f"FAIL (target ≤ {TARGET_MS:.0f} ms p95)"))
             )
+        self._explain(consortium, languages, a_moment)
         if not passed:
             self.stderr.write("some targets were missed")
+
+    def _explain(self, consortium, languages, a_moment) -> None:
+        """The plan of the one query that grows with the bookings: a person's
+        holding bookings in the time window (btree index on interpreter, start)."""
+        language = max(languages, key=lambda lang: InterpreterLanguage.objects.filter(language=lang).count())
+        ids = list(
+            InterpreterLanguage.objects.filter(language=language, interpreter__consortium=consortium).values_list(
+                "interpreter_id", flat=True
+            )
+        )
+        lo = a_moment()
+        query = Booking.objects.filter(
+            interpreter_id__in=ids, interpreter_is_remote=False, status__in=("confirmed", "completed")
+        ).overlapping(lo - timedelta(hours=1), lo + timedelta(hours=2))
+        plan = query.explain(analyze=True)
+        self.stdout.write(f"EXPLAIN ANALYZE, holding bookings of the {len(ids)} {language.code} speakers in a window:")
+        for line in plan.splitlines():
+            self.stdout.write(f"  {line}")
