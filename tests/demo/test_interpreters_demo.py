@@ -47,3 +47,18 @@ def test_bench_interpreters_runs_at_a_tiny_size(reference_data, kurashiki):
     assert Interpreter.objects.filter(name__startswith="BENCH ").count() == 20
     assert Booking.objects.filter(requested_by__username="bench-interpreters-staff").count() == 400
     assert "EXPLAIN ANALYZE" in text and "Execution Time" in text
+
+
+def test_seed_demo_with_interpreters(reference_data, fast_password_hasher):
+    out = io.StringIO()
+    call_command("seed_demo", cases=20, interpreters=True, stdout=out)
+    assert "Demo interpreters: 8 added" in out.getvalue()
+    assert Booking.objects.filter(case__isnull=False).exists()
+    call_command("seed_demo", interpreters=True, stdout=out)
+    assert "Demo interpreters: 0 added, 0 bookings added" in out.getvalue()
+
+
+def test_bench_interpreters_is_a_management_command(reference_data):
+    out = io.StringIO()
+    call_command("bench_interpreters", interpreters=10, bookings=100, repeat=3, stdout=out, stderr=io.StringIO())
+    assert "who can help now: p50" in out.getvalue()
