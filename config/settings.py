@@ -321,6 +321,11 @@ HEALTHZ_BEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_BEAT_MAX_AGE_SECONDS"
 # --- Office hours for notifications (DESIGN §6) ----------------------------
 OFFICE_HOURS = (os.environ.get("OFFICE_HOURS_START", "08:30"), os.environ.get("OFFICE_HOURS_END", "17:15"))
 
+# --- Interpreters (DESIGN §5) ------------------------------------------------
+# Minutes kept free before and after every on-site job (travel); the
+# database's no-double-booking constraint includes them.
+INTERPRETER_TRAVEL_BUFFER_MINUTES = int(os.environ.get("INTERPRETER_TRAVEL_BUFFER_MINUTES", "30"))
+
 # --- Logging: no personal data in application logs --------------------------
 LOGGING = {
     "version": 1,

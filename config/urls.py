@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("consult.urls")),
     path("notifications/", include("notifications.urls")),
+    path("interpreters/", include("interpreters.urls")),
     path("reports/", include("reports.urls")),
 ]
 

@@ -29,6 +29,12 @@ def _nav(user) -> list[dict]:
             "name": "handoff_inbox",
             "cap": Capability.FORWARD_CASES,
         },
+        {
+            "label": _("Interpreters"),
+            "url": reverse("interpreters:interpreter_list"),
+            "name": "interpreter_list",
+            "cap": Capability.VIEW_CASES,
+        },
         {"label": _("Desks"), "url": reverse("desk_list"), "name": "desk_list", "cap": Capability.VIEW_DESKS},
     ]
     return [e for e in entries if e["cap"] is None or user_can(user, e["cap"])]

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from municipalities.roles import Capability
-from municipalities.visibility import user_memberships, visible_desk_ids
+from municipalities.visibility import user_can, user_memberships, visible_desk_ids
 
 from . import home as home_panels
 from . import printing
 from .audit import audit_log
 from .health import CHECKS
+from .panels import panels_for
 
 
 @require_GET
@@ -33,6 +34,7 @@ def home(request):
             "desks": desks,
             "today": timezone.localdate(),
             "panels": home_panels.panels_for(request),
+            "fragments": panels_for("home", holds=lambda cap: user_can(request.user, cap)),
         },
     )
 

@@ -205,3 +205,14 @@ def memberships_seeing_desks(desk_ids: Iterable[int], capability: str = Capabili
         .filter(role__in=roles)
         .filter(Q(municipality__desks__id__in=ids) | Q(municipality__hub_of__municipalities__desks__id__in=ids))
     )
+
+
+def visible_consortium_ids(user, capability: str = Capability.VIEW_CASES) -> frozenset[int]:
+    """Consortia of the desks `user` sees with `capability` (for data kept
+    per consortium, e.g. the interpreter roster): the consortium of each
+    membership holding it — a hub membership sees its whole consortium, a
+    partner's its own municipality's desks, which belong to the same one.
+    No query beyond the cached memberships."""
+    return frozenset(
+        m.municipality.consortium_id for m in _memberships_with(user, capability) if m.municipality.consortium_id
+    )

@@ -249,7 +249,7 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> str:
     seed = ["seed_demo", "--password", password] if args.password else ["seed_demo"]
     if args.cases:
         seed += ["--cases", str(args.cases)]
-    manage(*seed, env=env)
+    manage(*seed, "--interpreters", env=env)
     return password
 
 

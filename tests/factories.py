@@ -162,3 +162,50 @@ def as_user(client, user):
     """The test client, signed in as `user`."""
     client.force_login(user)
     return client
+
+
+# --- Interpreters (interpreters/) ---------------------------------------------------
+# Synthetic people only.
+
+
+class InterpreterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interpreters.Interpreter"
+        skip_postgeneration_save = True
+
+    consortium = factory.LazyFunction(
+        lambda: __import__("municipalities.models", fromlist=["Consortium"]).Consortium.objects.get(
+            code="takahashi-river-basin"
+        )
+    )
+    kind = "interpreter"
+    name = factory.Sequence(lambda n: f"テスト 通訳者{n}")
+    modalities = factory.LazyFunction(lambda: ["onsite", "video", "phone"])
+    rate_per_minute = 50
+    business_days_only = False
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        """languages={"vi": 3, "en": 2} (code → level)."""
+        if not create or not extracted:
+            return
+        from interpreters.models import InterpreterLanguage
+
+        for code, level in extracted.items():
+            InterpreterLanguage.objects.create(interpreter=obj, language=_language(code), level=level)
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        """hours=[(weekday, "09:00", "17:00"), …]; default Mon–Sun 00:00–23:59
+        so that a test only meets the rule it is about."""
+        if not create:
+            return
+        from datetime import time
+
+        from interpreters.models import WeeklySlot
+
+        rows = extracted if extracted is not None else [(d, "00:00", "23:59") for d in range(7)]
+        for weekday, starts, ends in rows:
+            WeeklySlot.objects.create(
+                interpreter=obj, weekday=weekday, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
+            )

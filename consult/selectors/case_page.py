@@ -15,17 +15,19 @@ from django.utils.translation import gettext
 from accounts.models import User
 from core.models import AuditEvent
 
+from .. import timeline
 from ..models import Action, Case, Client, Consultation, FollowUp, HandOff, Topic
 
 
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # "consultation" | "follow_up" | "change" | "handoff"
+    kind: str  # "consultation" | "follow_up" | "change" | "handoff", or a registered source's kind
     actor: Any
     obj: Any = None  # Consultation, FollowUp or AuditEvent
     event: AuditEvent | None = None  # for "change"
     changes: list[tuple[str, str, str]] | None = None  # (field label, before, after)
+    template: str | None = None  # entries from consult.timeline sources render themselves
 
 
 # AuditEvent actions shown as "changes" on the timeline; views are in the
@@ -53,6 +55,7 @@ def case_follow_ups(case: Case) -> list[FollowUp]:
 def case_change_events(case: Case, *, limit: int = 500) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(case=case, action__in=_TIMELINE_ACTIONS)
+        .exclude(object_type__in=timeline.object_types_shown_by_sources())
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )
@@ -117,12 +120,20 @@ def _changed_values(events: list[AuditEvent], field_name: str) -> set:
 
 
 def case_timeline(
-    *, user: User, consultations: list[Consultation], follow_ups: list[FollowUp], events: list[AuditEvent]
+    *,
+    user: User,
+    consultations: list[Consultation],
+    follow_ups: list[FollowUp],
+    events: list[AuditEvent],
+    case: Case | None = None,
 ) -> list[TimelineEntry]:
     """Consultations, follow-ups and recorded changes of one case, newest
-    first.  At most three extra queries, only when such changes exist: the
-    people named in assignee changes, the clients named in client changes
-    (by name, never by id), and which linked cases (再相談) the viewer may see — a reference at a desk outside their scope is not shown."""
+    first, with the entries of the sources registered in consult.timeline
+    (e.g. interpreter bookings) when `case` is given.  At most three extra
+    queries, only when such changes exist: the people named in assignee
+    changes, the clients named in client changes (by name, never by id), and
+    which linked cases (再相談) the viewer may see — a reference at a desk
+    outside their scope is not shown."""
     user_ids = {value for value in _changed_values(events, "assignee") if isinstance(value, int)}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     references = {value for value in _changed_values(events, "earlier_cases") if isinstance(value, str)}
@@ -193,5 +204,7 @@ def case_timeline(
                 changes=changes,
             )
         )
+    if case is not None:
+        entries += timeline.extra_entries(case=case, user=user)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consult import timeline
 from consult.access import case_access, get_case_for_user, get_follow_up_for_user
 from consult.forms.cases import CaseCloseForm, CaseEditForm, CaseListFilterForm, CaseReopenForm, EarlierCaseForm
 from consult.forms.follow_ups import FollowUpForm, FollowUpStatusForm
@@ -106,6 +107,8 @@ def _render_case(request, case: Case, **forms):
     desk = case.handling_desk
     colleagues = list(colleagues_for_desk(desk))
     consultations = case_page.case_consultations(case)
+    for consultation in consultations:
+        consultation.extra_links = timeline.consultation_links(case=case, consultation=consultation, user=user)
     follow_ups = case_page.case_follow_ups(case)
     events = case_page.case_change_events(case)
     earlier, later = case_page.case_links(case, user=user)
@@ -114,7 +117,7 @@ def _render_case(request, case: Case, **forms):
         "case": case,
         "access": access,
         "timeline": case_page.case_timeline(
-            user=user, consultations=consultations, follow_ups=follow_ups, events=events
+            user=user, consultations=consultations, follow_ups=follow_ups, events=events, case=case
         ),
         "consultations": consultations,
         "open_follow_ups": [f for f in follow_ups if f.status == f.Status.OPEN],
@@ -130,6 +133,7 @@ def _render_case(request, case: Case, **forms):
         "client_url": reverse("consult:client_detail", args=[case.client_id]) if case.client_id else "",
         "promote_url": reverse("consult:case_promote", args=[case.pk]) if case.is_quick_contact else "",
         "add_consultation_url": reverse("consult:case_consultation_new", args=[case.pk]),
+        "extra_links": timeline.case_links(case=case, user=user),
         "is_closed": case.status == CaseStatus.CLOSED,
         "handoffs": handoff_selectors.case_handoffs(case, user),
         "forward_url": reverse("consult:handoff_new", args=[case.pk])

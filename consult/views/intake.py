@@ -24,6 +24,7 @@ from consult.services.cases import case_promote as case_promote_service
 from consult.services.clients import client_create
 from consult.services.intake import FollowUpRequest, consultation_log
 from core.drafts import keeps_draft, restore_draft
+from core.panels import panels_for
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -89,7 +90,12 @@ def _intake(request, *, case=None, quick: bool = False):
                     )
                 return redirect(reverse("consult:case_detail", args=[saved.pk]))
 
-    context = {"form": form, "case": case, "quick": quick}
+    context = {
+        "form": form,
+        "case": case,
+        "quick": quick,
+        "intake_panels": panels_for("intake", holds=lambda cap: user_can(request.user, cap)),
+    }
     if request.method == "POST" and duplicate is not None:
         context["duplicate"] = duplicate
         context["duplicate_minutes"] = max(1, int((timezone.now() - duplicate.created_at).total_seconds() // 60))

@@ -197,3 +197,14 @@ def test_cache_is_per_user_object_and_can_be_cleared(hub_staff):
     assert visible_desk_ids(hub_staff) == frozenset()
     fresh = type(hub_staff).objects.get(pk=hub_staff.pk)
     assert visible_desk_ids(fresh) == frozenset()
+
+
+def test_visible_consortium_ids_are_the_consortia_of_the_visible_desks(
+    hub_staff, coordinator, ibara_clerk, ibara_stats, outsider, second_consortium
+):
+    from municipalities.models import Desk
+    from municipalities.visibility import visible_consortium_ids, visible_desk_ids
+
+    for user in (hub_staff, coordinator, ibara_clerk, ibara_stats, outsider, second_consortium["staff"]):
+        desks = Desk.objects.filter(pk__in=visible_desk_ids(user))
+        assert visible_consortium_ids(user) == frozenset(desks.values_list("municipality__consortium_id", flat=True))

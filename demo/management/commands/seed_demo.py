@@ -3,6 +3,7 @@
     manage.py seed_demo                       # demo staff only (idempotent)
     manage.py seed_demo --cases 500           # … and top up to 500 demo consultations
     manage.py seed_demo --cases 500 --seed 7  # other synthetic people and dates
+    manage.py seed_demo --interpreters        # … and the interpreter roster and bookings
 
 `--cases N` is a target, not an increment: the n-th demo consultation has a
 fixed intake token, so running the command again with the same N adds
@@ -21,6 +22,7 @@ from django.db import transaction
 
 from demo.cases import seed_demo_cases
 from demo.handoffs import seed_demo_handoffs
+from demo.interpreters import seed_demo_interpreters
 from demo.staff import seed_staff
 from municipalities.models import Consortium
 
@@ -47,6 +49,12 @@ class Command(BaseCommand):
             help="make sure N synthetic demo consultations exist (a target: a second run with the same N adds none)",
         )
         parser.add_argument("--seed", type=int, default=2026, help="random seed of the demo consultations")
+        parser.add_argument(
+            "--interpreters",
+            action="store_true",
+            help="also the demo interpreter roster and, when there is none yet, bookings in every state "
+            "over the past four and the coming three weeks (demo/interpreters.py)",
+        )
 
     def handle(self, *args, **options):
         call_command("load_reference", verbosity=0)
@@ -76,3 +84,20 @@ class Command(BaseCommand):
             )
             handoffs = seed_demo_handoffs(consortium=consortium)
             self.stdout.write(f"Demo consents: {handoffs.consents}, hand-offs: {handoffs.handoffs} added.")
+        if options["interpreters"]:
+            self._seed_interpreters(consortium, seed=options["seed"])
+
+    def _seed_interpreters(self, consortium, *, seed: int) -> None:
+        """After the cases, so that bookings belong to some of them; made by
+        the demo coordinator through the interpreters services."""
+        from django.contrib.auth import get_user_model
+
+        started = time.monotonic()
+        coordinator = get_user_model().objects.get(username=f"coordinator-{consortium.hub_municipality.code}")
+        result = seed_demo_interpreters(consortium=consortium, by=coordinator, seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo interpreters: {result.interpreters_added} added, {result.bookings_added} bookings added "
+                f"({result.skipped_clashes} skipped as a coordinator would) in {time.monotonic() - started:.1f} s."
+            )
+        )
