@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -310,6 +311,13 @@ HEALTHZ_BEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_BEAT_MAX_AGE_SECONDS"
 
 # --- Office hours for notifications (DESIGN §6) ----------------------------
 OFFICE_HOURS = (os.environ.get("OFFICE_HOURS_START", "08:30"), os.environ.get("OFFICE_HOURS_END", "17:15"))
+# Beat wakes the notifications tick this often; it claims due rows
+# (notifications/services.py).  A claim older than the lease belongs to a
+# worker that died: the sweep makes it due again.
+NOTIFICATIONS_TICK_SECONDS = float(os.environ.get("NOTIFICATIONS_TICK_SECONDS", "60"))
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "600"))
+# Links in e-mails point here (the portal as staff reach it).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Logging: no personal data in application logs --------------------------
 LOGGING = {

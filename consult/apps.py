@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ConsultConfig(AppConfig):
     name = "consult"
     verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        # consult's notification kinds (follow-ups, period of stay), registered
+        # with notifications, which sits below consult and cannot import it.
+        from . import reminders
+
+        reminders.register()
