@@ -321,10 +321,10 @@ def notification_retry(*, notification: Notification, by, request=None) -> Notif
         notification.save(update_fields=["state", "due_at", "claimed_at", "attempts"])
         audit_log(
             actor=by,
-            action="notification.retry",
+            action="update",
             obj=notification,
             desk=notification.desk,
-            summary=f"{notification.kind} #{notification.pk}",
+            summary=f"retry {notification.kind} #{notification.pk}",
             changes={"state": [before, State.PENDING]},
             request=request,
         )
