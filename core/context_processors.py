@@ -12,11 +12,16 @@ def _nav(user) -> list[dict]:
         {"label": _("Home"), "url": reverse("home"), "name": "home", "cap": None},
         {
             "label": _("New consultation"),
-            "url": reverse("consultation_new"),
+            "url": reverse("consult:consultation_new"),
             "name": "consultation_new",
             "cap": Capability.LOG_CONSULTATIONS,
         },
-        {"label": _("Case list"), "url": reverse("case_list"), "name": "case_list", "cap": Capability.VIEW_CASES},
+        {
+            "label": _("Case list"),
+            "url": reverse("consult:case_list"),
+            "name": "case_list",
+            "cap": Capability.VIEW_CASES,
+        },
         {"label": _("Desks"), "url": reverse("desk_list"), "name": "desk_list", "cap": Capability.VIEW_DESKS},
     ]
     return [e for e in entries if e["cap"] is None or user_can(user, e["cap"])]

@@ -1,19 +1,7 @@
-from .cases import (
-    Action,
-    AgeBand,
-    Case,
-    CaseCounter,
-    CaseOutcome,
-    CaseStatus,
-    Channel,
-    Client,
-    ClientType,
-    Consultation,
-    ConsultationTopic,
-    FollowUp,
-    Gender,
-    InterpretationMode,
-)
+from .cases import Case, CaseCounter, CaseOutcome, CaseStatus
+from .clients import AgeBand, Client, ClientType, Gender
+from .consultations import Action, Channel, Consultation, ConsultationTopic, InterpretationMode
+from .follow_ups import FollowUp
 from .reference import Language, Organisation, ResidenceStatus, Topic
 
 __all__ = [

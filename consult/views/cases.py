@@ -12,23 +12,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult import selectors, services
 from consult.access import get_case_for_user, get_follow_up_for_user
-from consult.forms_cases import (
-    CaseCloseForm,
-    CaseEditForm,
-    CaseListFilterForm,
-    CaseReopenForm,
-    EarlierCaseForm,
-    FollowUpForm,
-    FollowUpStatusForm,
-)
+from consult.forms.cases import CaseCloseForm, CaseEditForm, CaseListFilterForm, CaseReopenForm, EarlierCaseForm
+from consult.forms.follow_ups import FollowUpForm, FollowUpStatusForm
 from consult.models import Case, CaseOutcome, CaseStatus
-from consult.services import EditConflict
+from consult.selectors import case_page
+from consult.selectors import cases as case_selectors
+from consult.selectors.people import colleagues_for_desk
+from consult.services import cases as case_services
+from consult.services import follow_ups as follow_up_services
+from consult.services.cases import EditConflict
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -40,21 +37,13 @@ def _require_case_worker(user) -> None:
         raise Http404
 
 
-def _optional_url(name: str, *args) -> str:
-    """A URL of another screen that may not exist yet in this deployment."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 # --- the list ----------------------------------------------------------------
 def _page_url(request, cursor: str | None) -> str | None:
     if not cursor:
         return None
     params = request.GET.copy()
     params["cursor"] = cursor
-    return f"{reverse('case_list')}?{params.urlencode()}"
+    return f"{reverse('consult:case_list')}?{params.urlencode()}"
 
 
 @require_GET
@@ -66,12 +55,12 @@ def case_list(request):
     filters, per_page = form.filters(), form.page_size()
     cursor_problem = False
     try:
-        page = selectors.case_list(
+        page = case_selectors.case_list(
             user=user, filters=filters, cursor=request.GET.get("cursor") or None, per_page=per_page
         )
-    except selectors.InvalidCursor:
+    except case_selectors.InvalidCursor:
         cursor_problem = True
-        page = selectors.case_list(user=user, filters=filters, cursor=None, per_page=per_page)
+        page = case_selectors.case_list(user=user, filters=filters, cursor=None, per_page=per_page)
     first_page_params = request.GET.copy()
     first_page_params.pop("cursor", None)
     return render(
@@ -85,8 +74,8 @@ def case_list(request):
             "page": page,
             "next_url": _page_url(request, page.next_cursor),
             "prev_url": _page_url(request, page.prev_cursor),
-            "first_url": f"{reverse('case_list')}?{first_page_params.urlencode()}",
-            "new_consultation_url": _optional_url("consultation_new"),
+            "first_url": f"{reverse('consult:case_list')}?{first_page_params.urlencode()}",
+            "new_consultation_url": reverse("consult:consultation_new"),
             "can_merge_clients": user_can(user, Capability.MERGE_CLIENTS),
         },
     )
@@ -96,15 +85,15 @@ def case_list(request):
 def _render_case(request, case: Case, **forms):
     user = request.user
     desk = case.handling_desk
-    colleagues = list(selectors.colleagues_for_desk(desk))
-    consultations = selectors.case_consultations(case)
-    follow_ups = selectors.case_follow_ups(case)
-    events = selectors.case_change_events(case)
-    earlier, later = selectors.case_links(case, user=user)
+    colleagues = list(colleagues_for_desk(desk))
+    consultations = case_page.case_consultations(case)
+    follow_ups = case_page.case_follow_ups(case)
+    events = case_page.case_change_events(case)
+    earlier, later = case_page.case_links(case, user=user)
     can_audit = user_can(user, Capability.VIEW_AUDIT_TRAIL, desk=desk)
     context = {
         "case": case,
-        "timeline": selectors.case_timeline(
+        "timeline": case_page.case_timeline(
             user=user, consultations=consultations, follow_ups=follow_ups, events=events
         ),
         "consultations": consultations,
@@ -113,15 +102,15 @@ def _render_case(request, case: Case, **forms):
         "earlier_cases": earlier,
         "later_cases": later,
         "can_see_sensitive": user_can(user, Capability.VIEW_SENSITIVE_NOTES, desk=desk),
-        "audit_trail": selectors.case_audit_trail(case) if can_audit else None,
+        "audit_trail": case_page.case_audit_trail(case) if can_audit else None,
         "follow_up_form": forms.get("follow_up_form")
         or FollowUpForm(colleagues=colleagues, default_assignee=case.assignee),
         "close_form": forms.get("close_form") or CaseCloseForm(initial={"version": case.version}),
         "reopen_form": CaseReopenForm(initial={"version": case.version}),
         "earlier_form": forms.get("earlier_form") or EarlierCaseForm(),
-        "client_url": _optional_url("client_detail", case.client_id) if case.client_id else "",
-        "promote_url": _optional_url("case_promote", case.pk) if case.is_quick_contact else "",
-        "add_consultation_url": _optional_url("case_consultation_new", case.pk),
+        "client_url": reverse("consult:client_detail", args=[case.client_id]) if case.client_id else "",
+        "promote_url": reverse("consult:case_promote", args=[case.pk]) if case.is_quick_contact else "",
+        "add_consultation_url": reverse("consult:case_consultation_new", args=[case.pk]),
         "is_closed": case.status == CaseStatus.CLOSED,
     }
     return render(request, "consult/case_detail.html", context)
@@ -131,8 +120,8 @@ def _render_case(request, case: Case, **forms):
 def case_detail(request, pk: int):
     case = get_case_for_user(request.user, pk)
     # Who opened a page with personal data (DESIGN §8); a reload within
-    # services.VIEW_AUDIT_THROTTLE adds nothing.
-    services.case_record_view(case=case, by=request.user, request=request)
+    # case_services.VIEW_AUDIT_THROTTLE adds nothing.
+    case_services.case_record_view(case=case, by=request.user, request=request)
     return _render_case(request, case)
 
 
@@ -164,12 +153,12 @@ def _conflict_rows(form: CaseEditForm, current: Case) -> list[tuple[str, str, st
 def case_edit(request, pk: int):
     """Edit title, status, outcome, assignee (and sensitive notes for those
     allowed).  The form carries the version it was loaded at; if somebody
-    saved in between, services.case_update refuses (EditConflict) and this
+    saved in between, case_services.case_update refuses (EditConflict) and this
     editor sees what is saved now next to what they typed, with their input
     kept, so they can re-apply it deliberately — nothing is overwritten."""
     user = request.user
     case = get_case_for_user(user, pk, write=True)
-    colleagues = list(selectors.colleagues_for_desk(case.handling_desk))
+    colleagues = list(colleagues_for_desk(case.handling_desk))
     conflict_rows = None
     if request.method == "POST":
         form = CaseEditForm(request.POST, case=case, user=user, colleagues=colleagues)
@@ -179,7 +168,7 @@ def case_edit(request, pk: int):
                 messages.info(request, _("Nothing was changed."))
                 return redirect(case)
             try:
-                services.case_update(
+                case_services.case_update(
                     case=case, by=user, expected_version=form.cleaned_data["version"], changes=changes, request=request
                 )
             except EditConflict as conflict:
@@ -210,7 +199,7 @@ def case_close(request, pk: int):
     if not form.is_valid():
         return _render_case(request, case, close_form=form)
     try:
-        services.case_close(
+        case_services.case_close(
             case=case,
             by=user,
             outcome=form.cleaned_data["outcome"],
@@ -236,7 +225,7 @@ def case_reopen(request, pk: int):
         messages.error(request, _("This case is not closed."))
         return redirect(case)
     try:
-        services.case_update(
+        case_services.case_update(
             case=case,
             by=user,
             expected_version=form.cleaned_data["version"],
@@ -257,11 +246,11 @@ def case_reopen(request, pk: int):
 def case_follow_up_add(request, pk: int):
     user = request.user
     case = get_case_for_user(user, pk, write=True)
-    colleagues = list(selectors.colleagues_for_desk(case.handling_desk))
+    colleagues = list(colleagues_for_desk(case.handling_desk))
     form = FollowUpForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
         return _render_case(request, case, follow_up_form=form)
-    services.follow_up_create(
+    follow_up_services.follow_up_create(
         case=case,
         by=user,
         due_date=form.cleaned_data["due_date"],
@@ -279,7 +268,9 @@ def follow_up_status(request, pk: int):
     follow_up = get_follow_up_for_user(user, pk, write=True)
     form = FollowUpStatusForm(request.POST)
     if form.is_valid():
-        services.follow_up_set_status(follow_up=follow_up, by=user, status=form.cleaned_data["status"], request=request)
+        follow_up_services.follow_up_set_status(
+            follow_up=follow_up, by=user, status=form.cleaned_data["status"], request=request
+        )
         messages.success(request, _("The follow-up was updated."))
     else:
         messages.error(request, _("Unknown follow-up status."))
@@ -292,14 +283,14 @@ def case_link_earlier(request, pk: int):
     case = get_case_for_user(user, pk, write=True)
     form = EarlierCaseForm(request.POST)
     if form.is_valid():
-        reference = selectors.reference_query(form.cleaned_data["reference"]) or ""
+        reference = case_selectors.reference_query(form.cleaned_data["reference"]) or ""
         # Same answer for "no such case" and "a case you cannot see".
         earlier = Case.objects.visible_to(user).filter(reference=reference).first()
         if earlier is None:
             form.add_error("reference", _("No case with this reference number is visible to you."))
         else:
             try:
-                services.case_link_earlier(case=case, earlier=earlier, by=user, request=request)
+                case_services.case_link_earlier(case=case, earlier=earlier, by=user, request=request)
             except ValidationError as error:
                 form.add_error("reference", error)
     if not form.is_valid():
@@ -313,19 +304,6 @@ def case_unlink_earlier(request, pk: int, earlier_pk: int):
     user = request.user
     case = get_case_for_user(user, pk, write=True)
     earlier = get_case_for_user(user, earlier_pk)
-    services.case_unlink_earlier(case=case, earlier=earlier, by=user, request=request)
+    case_services.case_unlink_earlier(case=case, earlier=earlier, by=user, request=request)
     messages.success(request, _("The link was removed."))
     return redirect(case)
-
-
-urlpatterns = [
-    path("cases/", case_list, name="case_list"),
-    path("cases/<int:pk>/", case_detail, name="case_detail"),
-    path("cases/<int:pk>/edit/", case_edit, name="case_edit"),
-    path("cases/<int:pk>/close/", case_close, name="case_close"),
-    path("cases/<int:pk>/reopen/", case_reopen, name="case_reopen"),
-    path("cases/<int:pk>/follow-ups/", case_follow_up_add, name="case_follow_up_add"),
-    path("cases/<int:pk>/earlier/", case_link_earlier, name="case_link_earlier"),
-    path("cases/<int:pk>/earlier/<int:earlier_pk>/remove/", case_unlink_earlier, name="case_unlink_earlier"),
-    path("follow-ups/<int:pk>/status/", follow_up_status, name="follow_up_status"),
-]

@@ -9,15 +9,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consult import services
 from consult.access import get_case_for_user
-from consult.forms import CLIENT_NEW, ClientChoiceForm, ClientForm, IntakeForm
+from consult.forms.clients import CLIENT_NEW, ClientChoiceForm, ClientForm
+from consult.forms.intake import IntakeForm
 from consult.models import Client
-from consult.views import clients as client_views
+from consult.selectors.clients import client_likely_matches, clients_for_display
+from consult.services.cases import case_promote as case_promote_service
+from consult.services.clients import client_create
+from consult.services.intake import FollowUpRequest, consultation_log
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -74,7 +77,7 @@ def _intake(request, *, case=None, quick: bool = False):
                         request,
                         _("Consultation added to %(reference)s.") % {"reference": saved.reference},
                     )
-                return redirect(reverse("case_detail", args=[saved.pk]))
+                return redirect(reverse("consult:case_detail", args=[saved.pk]))
 
     context = {"form": form, "case": case, "quick": quick}
     if choice is not None:
@@ -89,15 +92,15 @@ def _client_context(request, choice: ClientChoiceForm, client_form: ClientForm, 
     fields as typed — validated only when "new client" was chosen."""
     selected_clients, matches = [], []
     if choice.is_bound and choice.is_valid() and choice.client is not None:
-        selected_clients = client_views.clients_for_display([choice.client], request.user)
+        selected_clients = clients_for_display([choice.client], request.user)
     elif not choice.is_bound and str(choice.initial.get("client_choice", "")).isdigit():
         picked = Client.objects.visible_to(request.user).filter(pk=int(choice.initial["client_choice"])).first()
         if picked is None:
             choice.initial = {}
         else:
-            selected_clients = client_views.clients_for_display([picked], request.user)
+            selected_clients = clients_for_display([picked], request.user)
     if choice.is_bound and choice.mode == CLIENT_NEW:
-        matches = client_views.matches_for(request.user, client_form.data)
+        matches = client_likely_matches(request.user, client_form.data)
     elif client_form.is_bound:
         # Keep what was typed without complaining about fields nobody asked for.
         client_form = ClientForm(
@@ -124,7 +127,7 @@ def _save(request, form, choice, client_form, *, case, quick):
     data = form.cleaned_data
     follow_up = None
     if data.get("follow_up_due"):
-        follow_up = services.FollowUpRequest(due_date=data["follow_up_due"], note=data["follow_up_note"].strip())
+        follow_up = FollowUpRequest(due_date=data["follow_up_due"], note=data["follow_up_note"].strip())
     new_client = None
     client = None
     if choice is not None:
@@ -136,7 +139,7 @@ def _save(request, form, choice, client_form, *, case, quick):
         else:
             client = choice.client
     try:
-        return services.consultation_log(
+        return consultation_log(
             by=request.user,
             desk=data["desk"],
             channel=data["channel"],
@@ -191,7 +194,7 @@ def case_promote(request, pk: int):
         raise PermissionDenied
     if not case.is_quick_contact:
         messages.info(request, _("%(reference)s is already a full case.") % {"reference": case.reference})
-        return redirect(reverse("case_detail", args=[case.pk]))
+        return redirect(reverse("consult:case_detail", args=[case.pk]))
     data = request.POST if request.method == "POST" else None
     choice = ClientChoiceForm(data, user=request.user, allow_anonymous=False)
     client_form = ClientForm(data, user=request.user)
@@ -202,10 +205,10 @@ def case_promote(request, pk: int):
                 with transaction.atomic():
                     client = choice.client
                     if new:
-                        client = services.client_create(
+                        client = client_create(
                             by=request.user, desk=case.handling_desk, data=client_form.client_data(), request=request
                         )
-                    services.case_promote(case=case, by=request.user, client=client, request=request)
+                    case_promote_service(case=case, by=request.user, client=client, request=request)
             except ValidationError as error:
                 _apply_service_error(client_form if new else choice, error)
             else:
@@ -217,15 +220,7 @@ def case_promote(request, pk: int):
                         "client": client.display_name,
                     },
                 )
-                return redirect(reverse("case_detail", args=[case.pk]))
+                return redirect(reverse("consult:case_detail", args=[case.pk]))
     context = {"case": case, **_client_context(request, choice, client_form, hide_anonymous=True)}
     context["error_count"] = _error_count(context["choice"], context["client_form"])
     return render(request, "consult/intake_promote.html", context)
-
-
-urlpatterns = [
-    path("consultations/new/", consultation_new, name="consultation_new"),
-    path("consultations/quick/", consultation_quick, name="consultation_quick"),
-    path("cases/<int:pk>/consultations/new/", case_consultation_new, name="case_consultation_new"),
-    path("cases/<int:pk>/promote/", case_promote, name="case_promote"),
-]

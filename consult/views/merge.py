@@ -16,20 +16,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consult import names, services
 from consult.access import get_client_for_user
-from consult.forms_cases import ClientMergeForm
-from consult.models import Case, Client
+from consult.forms.clients import ClientMergeForm
+from consult.models import Client
+from consult.selectors.clients import MERGE_CANDIDATE_LIMIT, client_cases, client_merge_candidates
+from consult.services import clients as client_services
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
-CANDIDATE_LIMIT = 20
-# What the merge copies (services.CLIENT_FIELDS), plus where and when each was registered.
-COMPARED_FIELDS = (*services.CLIENT_FIELDS, "registered_desk", "created_at")
+# What the merge copies (client_services.CLIENT_FIELDS), plus where and when each was registered.
+COMPARED_FIELDS = (*client_services.CLIENT_FIELDS, "registered_desk", "created_at")
 
 
 def _require_merger(user, *clients: Client) -> None:
@@ -67,17 +67,10 @@ def _comparison(keep: Client, merge: Client) -> list[dict]:
                 "keep": left,
                 "merge": right,
                 "differs": left != right,
-                "filled": left == "—" and right != "—" and name in services.CLIENT_FIELDS,
+                "filled": left == "—" and right != "—" and name in client_services.CLIENT_FIELDS,
             }
         )
     return rows
-
-
-def _client_detail_url(client: Client) -> str:
-    try:
-        return reverse("client_detail", args=[client.pk])
-    except NoReverseMatch:
-        return ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,7 +90,7 @@ def client_merge(request):
     form = ClientMergeForm(request.POST or None, initial={"keep": keep.pk, "merge": merge.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_merge(keep=keep, merge=merge, by=user, request=request)
+            client_services.client_merge(keep=keep, merge=merge, by=user, request=request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -106,18 +99,12 @@ def client_merge(request):
                 _("The two records were merged. Every case of the duplicate now belongs to %(name)s.")
                 % {"name": keep.display_name},
             )
-            return redirect(_client_detail_url(keep) or reverse("client_merge"))
-    cases = list(
-        Case.objects.visible_to(user)
-        .filter(client__in=[keep, merge])
-        .select_related("handling_desk")
-        .defer("sensitive_notes")
-        .order_by("-last_activity_at", "-id")
-    )
+            return redirect(reverse("consult:client_detail", args=[keep.pk]))
+    cases = client_cases(user, keep, merge)
     keep_cases = [c for c in cases if c.client_id == keep.pk]
     merge_cases = [c for c in cases if c.client_id == merge.pk]
     for client in (keep, merge):
-        client.detail_url = _client_detail_url(client)
+        client.detail_url = reverse("consult:client_detail", args=[client.pk])
     return render(
         request,
         "consult/merge.html",
@@ -128,7 +115,7 @@ def client_merge(request):
             "keep_cases": keep_cases,
             "merge_cases": merge_cases,
             "form": form,
-            "swap_url": f"{reverse('client_merge')}?keep={merge.pk}&merge={keep.pk}",
+            "swap_url": f"{reverse('consult:client_merge')}?keep={merge.pk}&merge={keep.pk}",
         },
     )
 
@@ -138,14 +125,7 @@ def _candidates(request):
     user = request.user
     _require_merger(user)
     q = (request.GET.get("q") or "").strip()[:200]
-    candidates = []
-    if names.query_tokens(q):
-        candidates = list(
-            Client.objects.visible_to(user)
-            .search(q)
-            .select_related("registered_desk", "residence_municipality")
-            .order_by("-created_at", "-id")[:CANDIDATE_LIMIT]
-        )
+    candidates = client_merge_candidates(user, q, limit=MERGE_CANDIDATE_LIMIT)
     keep_id = request.GET.get("keep") or ""
     return render(
         request,
@@ -153,13 +133,8 @@ def _candidates(request):
         {
             "q": q,
             "candidates": candidates,
-            "limit": CANDIDATE_LIMIT,
+            "limit": MERGE_CANDIDATE_LIMIT,
             # /clients/merge/?keep=<id> from a client page: that record is preselected.
             "keep_id": int(keep_id) if keep_id.isdigit() else None,
         },
     )
-
-
-urlpatterns = [
-    path("clients/merge/", client_merge, name="client_merge"),
-]

@@ -26,7 +26,7 @@ def views_of(case, user=None):
 
 def test_opening_the_case_page_records_a_view(client, hub_staff, case):
     client.force_login(hub_staff)
-    client.get(reverse("case_detail", args=[case.pk]))
+    client.get(reverse("consult:case_detail", args=[case.pk]))
     event = views_of(case).get()
     assert (event.actor, event.object_type, event.object_id, event.desk_id) == (
         hub_staff,
@@ -40,11 +40,11 @@ def test_opening_the_case_page_records_a_view(client, hub_staff, case):
 def test_a_reload_within_five_minutes_is_not_recorded_again(client, hub_staff, coordinator, case):
     client.force_login(hub_staff)
     for _ in range(3):
-        client.get(reverse("case_detail", args=[case.pk]))
+        client.get(reverse("consult:case_detail", args=[case.pk]))
     assert views_of(case, hub_staff).count() == 1
     # Another person's visit is theirs to record.
     client.force_login(coordinator)
-    client.get(reverse("case_detail", args=[case.pk]))
+    client.get(reverse("consult:case_detail", args=[case.pk]))
     assert views_of(case).count() == 2
 
 
@@ -63,14 +63,14 @@ def test_a_visit_after_the_throttle_window_is_recorded(hub_staff, case):
 
 def test_failed_lookups_record_nothing(client, ibara_clerk, case):
     client.force_login(ibara_clerk)
-    assert client.get(reverse("case_detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("consult:case_detail", args=[case.pk])).status_code == 404
     assert not views_of(case).exists()
 
 
 def test_changes_are_recorded_with_who_and_what(client, hub_staff, case):
     client.force_login(hub_staff)
     client.post(
-        reverse("case_edit", args=[case.pk]),
+        reverse("consult:case_edit", args=[case.pk]),
         {"version": case.version, "title": "在留カードの再交付", "status": "waiting", "assignee": hub_staff.pk},
     )
     event = AuditEvent.objects.get(case=case, action="update")
@@ -81,11 +81,11 @@ def test_changes_are_recorded_with_who_and_what(client, hub_staff, case):
 
 def test_audit_trail_is_shown_to_coordinators_only(client, hub_staff, coordinator, case):
     client.force_login(hub_staff)
-    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    html = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="audit-trail"' not in html
 
     client.force_login(coordinator)
-    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    html = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="audit-trail"' in html
     trail = html[html.index('data-testid="audit-trail"') :]
     # Both visits are listed, with who made them.

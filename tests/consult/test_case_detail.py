@@ -42,7 +42,7 @@ def ibr_case(ibara_desk, ibara_clerk):
 
 
 def detail(case):
-    return reverse("case_detail", args=[case.pk])
+    return reverse("consult:case_detail", args=[case.pk])
 
 
 def as_user(client, user):
@@ -62,16 +62,16 @@ def shown_again_with_errors(response) -> str:
 # --- access: every view ----------------------------------------------------------
 def _post_views(case, follow_up, earlier):
     return [
-        (reverse("case_edit", args=[case.pk]), {"version": case.version, "title": "x", "status": "open"}),
-        (reverse("case_close", args=[case.pk]), {"version": case.version, "outcome": "resolved"}),
-        (reverse("case_reopen", args=[case.pk]), {"version": case.version}),
+        (reverse("consult:case_edit", args=[case.pk]), {"version": case.version, "title": "x", "status": "open"}),
+        (reverse("consult:case_close", args=[case.pk]), {"version": case.version, "outcome": "resolved"}),
+        (reverse("consult:case_reopen", args=[case.pk]), {"version": case.version}),
         (
-            reverse("case_follow_up_add", args=[case.pk]),
+            reverse("consult:case_follow_up_add", args=[case.pk]),
             {"due_date": timezone.localdate().isoformat(), "note": "電話"},
         ),
-        (reverse("follow_up_status", args=[follow_up.pk]), {"status": "done"}),
-        (reverse("case_link_earlier", args=[case.pk]), {"reference": earlier.reference}),
-        (reverse("case_unlink_earlier", args=[case.pk, earlier.pk]), {}),
+        (reverse("consult:follow_up_status", args=[follow_up.pk]), {"status": "done"}),
+        (reverse("consult:case_link_earlier", args=[case.pk]), {"reference": earlier.reference}),
+        (reverse("consult:case_unlink_earlier", args=[case.pk, earlier.pk]), {}),
     ]
 
 
@@ -106,7 +106,7 @@ def test_outsiders_get_404_everywhere(client, request, who, krs_case, krs_follow
     user = request.getfixturevalue(who)
     c = as_user(client, user)
     assert c.get(detail(krs_case)).status_code == 404
-    assert c.get(reverse("case_edit", args=[krs_case.pk])).status_code == 404
+    assert c.get(reverse("consult:case_edit", args=[krs_case.pk])).status_code == 404
     for url, data in _post_views(krs_case, krs_follow_up, krs_earlier):
         assert c.post(url, data).status_code == 404, url
     krs_case.refresh_from_db()
@@ -122,9 +122,9 @@ def test_statistics_viewer_gets_404_on_own_municipality_case(client, ibara_stats
 def test_wrong_methods(client, hub_staff, krs_case, krs_follow_up, krs_earlier):
     c = as_user(client, hub_staff)
     assert c.post(detail(krs_case)).status_code == 405
-    assert c.put(reverse("case_edit", args=[krs_case.pk])).status_code == 405
+    assert c.put(reverse("consult:case_edit", args=[krs_case.pk])).status_code == 405
     for url, _data in _post_views(krs_case, krs_follow_up, krs_earlier):
-        if url == reverse("case_edit", args=[krs_case.pk]):
+        if url == reverse("consult:case_edit", args=[krs_case.pk]):
             continue  # GET shows the form
         assert c.get(url).status_code == 405, url
 
@@ -143,7 +143,7 @@ def test_state_changes_need_csrf(krs_case, hub_staff):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(hub_staff)
     response = strict.post(
-        reverse("case_close", args=[krs_case.pk]), {"version": krs_case.version, "outcome": "resolved"}
+        reverse("consult:case_close", args=[krs_case.pk]), {"version": krs_case.version, "outcome": "resolved"}
     )
     assert response.status_code == 403
     krs_case.refresh_from_db()
@@ -182,12 +182,12 @@ def test_header_and_timeline(client, hub_staff, krs_case, krs_follow_up):
 
 def test_client_link_and_quick_contact_promote_link(client, hub_staff, hub_desk, krs_case):
     html = as_user(client, hub_staff).get(detail(krs_case)).content.decode()
-    assert reverse("client_detail", args=[krs_case.client_id]) in html
+    assert reverse("consult:client_detail", args=[krs_case.client_id]) in html
     quick = make_case(hub_desk, hub_staff, is_quick_contact=True)
     html = client.get(detail(quick)).content.decode()
     assert 'data-testid="quick-contact"' in html
-    assert reverse("case_promote", args=[quick.pk]) in html
-    assert reverse("case_consultation_new", args=[quick.pk]) in html
+    assert reverse("consult:case_promote", args=[quick.pk]) in html
+    assert reverse("consult:case_consultation_new", args=[quick.pk]) in html
 
 
 # --- sensitive notes ----------------------------------------------------------------------
@@ -197,13 +197,13 @@ def test_sensitive_notes_shown_only_with_the_capability(client, hub_staff, hub_d
     assert "通院中（テスト）" in html
     html = as_user(client, ibara_clerk).get(detail(ibr_case)).content.decode()
     assert "通院中（テスト）" not in html and 'data-testid="sensitive-notes"' not in html
-    edit = client.get(reverse("case_edit", args=[ibr_case.pk])).content.decode()
+    edit = client.get(reverse("consult:case_edit", args=[ibr_case.pk])).content.decode()
     assert "通院中（テスト）" not in edit and 'name="sensitive_notes"' not in edit
 
 
 def test_sensitive_notes_posted_without_the_capability_are_ignored(client, ibara_clerk, ibr_case):
     response = as_user(client, ibara_clerk).post(
-        reverse("case_edit", args=[ibr_case.pk]),
+        reverse("consult:case_edit", args=[ibr_case.pk]),
         {
             "version": ibr_case.version,
             "title": "住民税の相談",
@@ -220,7 +220,7 @@ def test_sensitive_notes_posted_without_the_capability_are_ignored(client, ibara
 
 def test_sensitive_notes_are_edited_but_never_copied_to_the_trail(client, hub_staff, krs_case):
     as_user(client, hub_staff).post(
-        reverse("case_edit", args=[krs_case.pk]),
+        reverse("consult:case_edit", args=[krs_case.pk]),
         {
             "version": krs_case.version,
             "title": krs_case.title,
@@ -251,9 +251,9 @@ def _edit_data(case, **overrides):
 
 def test_edit_saves_and_bumps_the_version(client, hub_staff, krs_case):
     c = as_user(client, hub_staff)
-    assert c.get(reverse("case_edit", args=[krs_case.pk])).status_code == 200
+    assert c.get(reverse("consult:case_edit", args=[krs_case.pk])).status_code == 200
     response = c.post(
-        reverse("case_edit", args=[krs_case.pk]), _edit_data(krs_case, title="新しい件名", status="waiting")
+        reverse("consult:case_edit", args=[krs_case.pk]), _edit_data(krs_case, title="新しい件名", status="waiting")
     )
     assert response.status_code == 302 and response["Location"] == detail(krs_case)
     saved = Case.objects.get(pk=krs_case.pk)
@@ -263,7 +263,7 @@ def test_edit_saves_and_bumps_the_version(client, hub_staff, krs_case):
 def test_second_editor_gets_a_conflict_and_nothing_is_overwritten(client, hub_staff, coordinator, krs_case):
     from django.test import Client
 
-    url = reverse("case_edit", args=[krs_case.pk])
+    url = reverse("consult:case_edit", args=[krs_case.pk])
     loaded = _edit_data(krs_case)  # both open the form at the same version
     first = as_user(client, hub_staff)
     second = Client()
@@ -292,7 +292,7 @@ def test_second_editor_gets_a_conflict_and_nothing_is_overwritten(client, hub_st
 
 
 def test_conflict_message_in_japanese(client, hub_staff, krs_case):
-    url = reverse("case_edit", args=[krs_case.pk])
+    url = reverse("consult:case_edit", args=[krs_case.pk])
     stale = _edit_data(krs_case)
     services.case_update(case=krs_case, by=hub_staff, expected_version=krs_case.version, changes={"title": "別の件名"})
     hub_staff.ui_language = "ja"
@@ -305,13 +305,15 @@ def test_conflict_message_in_japanese(client, hub_staff, krs_case):
 
 def test_edit_validation(client, hub_staff, krs_case):
     c = as_user(client, hub_staff)
-    response = c.post(reverse("case_edit", args=[krs_case.pk]), _edit_data(krs_case, status="closed", outcome=""))
+    response = c.post(
+        reverse("consult:case_edit", args=[krs_case.pk]), _edit_data(krs_case, status="closed", outcome="")
+    )
     shown_again_with_errors(response)
     assert Case.objects.get(pk=krs_case.pk).status == "open"
 
 
 def test_assigning_others_needs_assign_work(client, hub_staff, coordinator, krs_case):
-    url = reverse("case_edit", args=[krs_case.pk])
+    url = reverse("consult:case_edit", args=[krs_case.pk])
     # Counter staff cannot hand the case to the coordinator…
     response = as_user(client, hub_staff).post(url, _edit_data(krs_case, assignee=coordinator.pk))
     shown_again_with_errors(response)
@@ -324,7 +326,7 @@ def test_assigning_others_needs_assign_work(client, hub_staff, coordinator, krs_
 
 def test_assignee_must_see_the_case(client, coordinator, soja_clerk, krs_case):
     response = as_user(client, coordinator).post(
-        reverse("case_edit", args=[krs_case.pk]), _edit_data(krs_case, assignee=soja_clerk.pk)
+        reverse("consult:case_edit", args=[krs_case.pk]), _edit_data(krs_case, assignee=soja_clerk.pk)
     )
     shown_again_with_errors(response)
     assert Case.objects.get(pk=krs_case.pk).assignee_id != soja_clerk.pk
@@ -333,7 +335,9 @@ def test_assignee_must_see_the_case(client, coordinator, soja_clerk, krs_case):
 # --- close and reopen -------------------------------------------------------------------------
 def test_close_with_outcome_and_reopen(client, hub_staff, krs_case):
     c = as_user(client, hub_staff)
-    response = c.post(reverse("case_close", args=[krs_case.pk]), {"version": krs_case.version, "outcome": "referred"})
+    response = c.post(
+        reverse("consult:case_close", args=[krs_case.pk]), {"version": krs_case.version, "outcome": "referred"}
+    )
     assert response.status_code == 302
     closed = Case.objects.get(pk=krs_case.pk)
     assert (closed.status, closed.outcome) == ("closed", "referred") and closed.closed_at is not None
@@ -341,7 +345,7 @@ def test_close_with_outcome_and_reopen(client, hub_staff, krs_case):
     html = c.get(detail(krs_case)).content.decode()
     assert 'data-testid="reopen"' in html
 
-    response = c.post(reverse("case_reopen", args=[krs_case.pk]), {"version": closed.version})
+    response = c.post(reverse("consult:case_reopen", args=[krs_case.pk]), {"version": closed.version})
     assert response.status_code == 302
     reopened = Case.objects.get(pk=krs_case.pk)
     assert (reopened.status, reopened.outcome, reopened.closed_at) == ("in_progress", "continuing", None)
@@ -349,7 +353,9 @@ def test_close_with_outcome_and_reopen(client, hub_staff, krs_case):
 
 
 def test_close_needs_an_outcome(client, hub_staff, krs_case):
-    response = as_user(client, hub_staff).post(reverse("case_close", args=[krs_case.pk]), {"version": krs_case.version})
+    response = as_user(client, hub_staff).post(
+        reverse("consult:case_close", args=[krs_case.pk]), {"version": krs_case.version}
+    )
     shown_again_with_errors(response)
     assert Case.objects.get(pk=krs_case.pk).status == "open"
 
@@ -358,7 +364,7 @@ def test_close_with_a_stale_version_does_nothing(client, hub_staff, krs_case):
     stale = krs_case.version
     services.case_update(case=krs_case, by=hub_staff, expected_version=stale, changes={"title": "先に変更"})
     response = as_user(client, hub_staff).post(
-        reverse("case_close", args=[krs_case.pk]), {"version": stale, "outcome": "resolved"}, follow=True
+        reverse("consult:case_close", args=[krs_case.pk]), {"version": stale, "outcome": "resolved"}, follow=True
     )
     assert Case.objects.get(pk=krs_case.pk).status == "open"
     assert "message--error" in response.content.decode()
@@ -369,7 +375,7 @@ def test_add_follow_up_and_mark_it_done(client, hub_staff, coordinator, krs_case
     c = as_user(client, hub_staff)
     due = timezone.localdate() + timedelta(days=5)
     response = c.post(
-        reverse("case_follow_up_add", args=[krs_case.pk]),
+        reverse("consult:case_follow_up_add", args=[krs_case.pk]),
         {"due_date": due.isoformat(), "note": "入管からの通知を確認", "assignee": coordinator.pk},
     )
     assert response.status_code == 302
@@ -378,7 +384,7 @@ def test_add_follow_up_and_mark_it_done(client, hub_staff, coordinator, krs_case
     html = c.get(detail(krs_case)).content.decode()
     assert "入管からの通知を確認" in html and 'data-testid="open-follow-up"' in html
 
-    assert c.post(reverse("follow_up_status", args=[follow_up.pk]), {"status": "done"}).status_code == 302
+    assert c.post(reverse("consult:follow_up_status", args=[follow_up.pk]), {"status": "done"}).status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.status == "done" and follow_up.completed_at is not None
     html = c.get(detail(krs_case)).content.decode()
@@ -388,12 +394,12 @@ def test_add_follow_up_and_mark_it_done(client, hub_staff, coordinator, krs_case
 def test_follow_up_defaults_to_myself_and_can_be_cancelled(client, coordinator, krs_case):
     c = as_user(client, coordinator)
     c.post(
-        reverse("case_follow_up_add", args=[krs_case.pk]),
+        reverse("consult:case_follow_up_add", args=[krs_case.pk]),
         {"due_date": timezone.localdate().isoformat(), "note": "折り返し電話", "assignee": ""},
     )
     follow_up = FollowUp.objects.get(case=krs_case)
     assert follow_up.assignee_id == coordinator.pk
-    c.post(reverse("follow_up_status", args=[follow_up.pk]), {"status": "cancelled"})
+    c.post(reverse("consult:follow_up_status", args=[follow_up.pk]), {"status": "cancelled"})
     follow_up.refresh_from_db()
     assert follow_up.status == "cancelled"
 
@@ -408,14 +414,14 @@ def test_follow_up_defaults_to_myself_and_can_be_cancelled(client, coordinator, 
     ],
 )
 def test_invalid_follow_up_is_shown_not_saved(client, hub_staff, krs_case, data):
-    response = as_user(client, hub_staff).post(reverse("case_follow_up_add", args=[krs_case.pk]), data)
+    response = as_user(client, hub_staff).post(reverse("consult:case_follow_up_add", args=[krs_case.pk]), data)
     shown_again_with_errors(response)
     assert not FollowUp.objects.filter(case=krs_case).exists()
 
 
 def test_follow_up_assignee_must_see_the_case(client, hub_staff, soja_clerk, krs_case):
     response = as_user(client, hub_staff).post(
-        reverse("case_follow_up_add", args=[krs_case.pk]),
+        reverse("consult:case_follow_up_add", args=[krs_case.pk]),
         {"due_date": timezone.localdate().isoformat(), "note": "x", "assignee": soja_clerk.pk},
     )
     shown_again_with_errors(response)
@@ -423,7 +429,7 @@ def test_follow_up_assignee_must_see_the_case(client, hub_staff, soja_clerk, krs
 
 
 def test_unknown_follow_up_status_changes_nothing(client, hub_staff, krs_follow_up):
-    as_user(client, hub_staff).post(reverse("follow_up_status", args=[krs_follow_up.pk]), {"status": "deleted"})
+    as_user(client, hub_staff).post(reverse("consult:follow_up_status", args=[krs_follow_up.pk]), {"status": "deleted"})
     krs_follow_up.refresh_from_db()
     assert krs_follow_up.status == "open"
 
@@ -431,18 +437,18 @@ def test_unknown_follow_up_status_changes_nothing(client, hub_staff, krs_follow_
 # --- earlier cases (再相談) ---------------------------------------------------------------
 def test_link_and_unlink_an_earlier_case(client, hub_staff, krs_case, krs_earlier):
     c = as_user(client, hub_staff)
-    response = c.post(reverse("case_link_earlier", args=[krs_case.pk]), {"reference": "krs-2025-00007"})
+    response = c.post(reverse("consult:case_link_earlier", args=[krs_case.pk]), {"reference": "krs-2025-00007"})
     assert response.status_code == 302
     assert list(krs_case.earlier_cases.all()) == [krs_earlier]
     assert krs_earlier.reference in c.get(detail(krs_case)).content.decode()
     assert krs_case.reference in c.get(detail(krs_earlier)).content.decode()  # "later" link
-    c.post(reverse("case_unlink_earlier", args=[krs_case.pk, krs_earlier.pk]))
+    c.post(reverse("consult:case_unlink_earlier", args=[krs_case.pk, krs_earlier.pk]))
     assert not krs_case.earlier_cases.exists()
 
 
 def test_earlier_case_must_be_visible_older_and_not_itself(client, ibara_clerk, ibr_case, krs_earlier):
     c = as_user(client, ibara_clerk)
-    url = reverse("case_link_earlier", args=[ibr_case.pk])
+    url = reverse("consult:case_link_earlier", args=[ibr_case.pk])
     response = c.post(url, {"reference": krs_earlier.reference})
     html = shown_again_with_errors(response)
     assert "No case with this reference number" in html or "見つかりません" in html

@@ -16,11 +16,12 @@ from django.utils import timezone
 from consult import selectors, services
 from consult.models import Case, Client, Consultation, FollowUp, Language, Topic
 from consult.selectors import CaseFilters
+from consult.selectors.cases import _encode_cursor
 from tests.factories import CaseFactory, ClientFactory, ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("case_list")
+URL = reverse("consult:case_list")
 
 
 def make_case(desk, by, *, client=None, language="vi", topics=("residency.extension",), when=None, **fields):
@@ -295,7 +296,7 @@ def test_cursor_of_another_sort_is_refused(hub_staff, hub_desk):
     page = selectors.case_list(user=hub_staff, per_page=10, filters=CaseFilters(sort="opened"))
     other = selectors.case_list(user=hub_staff, per_page=10)
     assert page.rows and other.rows
-    cursor = selectors._encode_cursor(page.rows[0], "opened", "n")
+    cursor = _encode_cursor(page.rows[0], "opened", "n")
     with pytest.raises(selectors.InvalidCursor):
         selectors.case_list(user=hub_staff, cursor=cursor, per_page=10)
 

@@ -14,8 +14,8 @@ from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = reverse("client_search")
-MATCHES = reverse("client_matches")
+SEARCH = reverse("consult:client_search")
+MATCHES = reverse("consult:client_matches")
 
 
 def _found(response) -> set[int]:
@@ -172,7 +172,7 @@ def test_client_page_owner_and_colleague_and_audit(client, hub_staff, coordinato
         registered_desk=hub_desk, name="田中 太郎", name_kana="タナカ タロウ", birth_year=1988, nationality="VN"
     )
     case = _case_for(person, hub_staff, hub_desk)
-    url = reverse("client_detail", args=[person.pk])
+    url = reverse("consult:client_detail", args=[person.pk])
     for user in (hub_staff, coordinator):
         client.force_login(user)
         response = client.get(url)
@@ -180,7 +180,7 @@ def test_client_page_owner_and_colleague_and_audit(client, hub_staff, coordinato
         html = response.content.decode()
         assert "田中 太郎" in html and "タナカ タロウ" in html and "ベトナム" in html
         assert case.reference in html
-        assert f'href="{reverse("consultation_new")}?client={person.pk}"' in html
+        assert f'href="{reverse("consult:consultation_new")}?client={person.pk}"' in html
         assert AuditEvent.objects.filter(
             actor=user, action="view", object_type="consult.client", object_id=str(person.pk)
         ).exists()
@@ -191,7 +191,7 @@ def test_client_page_lists_only_visible_cases(client, hub_staff, ibara_clerk, hu
     ibara_case = _case_for(person, ibara_clerk, ibara_desk)
     hub_case = _case_for(person, hub_staff, hub_desk)
     client.force_login(ibara_clerk)
-    html = client.get(reverse("client_detail", args=[person.pk])).content.decode()
+    html = client.get(reverse("consult:client_detail", args=[person.pk])).content.decode()
     assert ibara_case.reference in html
     assert hub_case.reference not in html
 
@@ -199,7 +199,7 @@ def test_client_page_lists_only_visible_cases(client, hub_staff, ibara_clerk, hu
 def test_client_page_outsider_gets_404(client, hub_staff, ibara_clerk, soja_clerk, outsider, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
     _case_for(person, hub_staff, hub_desk)
-    url = reverse("client_detail", args=[person.pk])
+    url = reverse("consult:client_detail", args=[person.pk])
     for user in (ibara_clerk, soja_clerk, outsider):
         client.force_login(user)
         assert client.get(url).status_code == 404
@@ -208,9 +208,9 @@ def test_client_page_outsider_gets_404(client, hub_staff, ibara_clerk, soja_cler
 
 def test_client_page_wrong_method_and_anonymous(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
-    url = reverse("client_detail", args=[person.pk])
+    url = reverse("consult:client_detail", args=[person.pk])
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(hub_staff)
     assert client.post(url).status_code == 405
-    assert client.get(reverse("client_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("consult:client_detail", args=[999999])).status_code == 404

@@ -17,8 +17,8 @@ from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
-NEW = reverse("consultation_new")
-QUICK = reverse("consultation_quick")
+NEW = reverse("consult:consultation_new")
+QUICK = reverse("consult:consultation_quick")
 
 
 def _topic(code):
@@ -417,7 +417,7 @@ def test_quick_contact_double_submit(client, hub_staff):
 # --- another consultation in a case (再相談) -------------------------------------------
 def test_add_consultation_to_case_owner_and_colleague(client, hub_staff, coordinator, hub_desk):
     case = _logged_case(hub_staff, hub_desk, outcome="resolved")
-    url = reverse("case_consultation_new", args=[case.pk])
+    url = reverse("consult:case_consultation_new", args=[case.pk])
     for n, user in enumerate((hub_staff, coordinator), start=2):
         client.force_login(user)
         assert client.get(url).status_code == 200
@@ -434,14 +434,14 @@ def test_add_consultation_page_shows_the_case(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="山田 花子")
     case = _logged_case(hub_staff, hub_desk, client=person)
     client.force_login(hub_staff)
-    html = client.get(reverse("case_consultation_new", args=[case.pk])).content.decode()
+    html = client.get(reverse("consult:case_consultation_new", args=[case.pk])).content.decode()
     assert case.reference in html and "山田 花子" in html
     assert 'name="client_choice"' not in html  # the case already says who it is for
 
 
 def test_add_consultation_outsider_gets_404(client, hub_staff, ibara_clerk, outsider, hub_desk, ibara_desk):
     case = _logged_case(hub_staff, hub_desk)
-    url = reverse("case_consultation_new", args=[case.pk])
+    url = reverse("consult:case_consultation_new", args=[case.pk])
     for user in (ibara_clerk, outsider):
         client.force_login(user)
         assert client.get(url).status_code in (403, 404)
@@ -450,12 +450,12 @@ def test_add_consultation_outsider_gets_404(client, hub_staff, ibara_clerk, outs
     client.force_login(ibara_clerk)
     assert client.get(url).status_code == 404
     assert case.consultations.count() == 1
-    assert client.get(reverse("case_consultation_new", args=[999999])).status_code == 404
+    assert client.get(reverse("consult:case_consultation_new", args=[999999])).status_code == 404
 
 
 def test_add_consultation_wrong_method_and_anonymous(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk)
-    url = reverse("case_consultation_new", args=[case.pk])
+    url = reverse("consult:case_consultation_new", args=[case.pk])
     assert "/accounts/login/" in client.get(url)["Location"]
     client.force_login(hub_staff)
     assert client.put(url).status_code == 405
@@ -464,7 +464,7 @@ def test_add_consultation_wrong_method_and_anonymous(client, hub_staff, hub_desk
 # --- promote a quick contact ----------------------------------------------------------
 def test_promote_quick_contact_with_new_client(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
-    url = reverse("case_promote", args=[case.pk])
+    url = reverse("consult:case_promote", args=[case.pk])
     client.force_login(hub_staff)
     assert client.get(url).status_code == 200
     response = client.post(url, _new_client(name="Maria Santos", name_kana="", name_latin="", nationality="BR"))
@@ -480,7 +480,7 @@ def test_promote_with_existing_client_by_colleague(client, hub_staff, coordinato
     case = _logged_case(hub_staff, hub_desk, quick=True)
     person = ClientFactory(registered_desk=hub_desk, name="グエン・ヴァン・ア", name_latin="NGUYEN Van A")
     client.force_login(coordinator)
-    response = client.post(reverse("case_promote", args=[case.pk]), {"client_choice": str(person.pk)})
+    response = client.post(reverse("consult:case_promote", args=[case.pk]), {"client_choice": str(person.pk)})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.client == person and not case.is_quick_contact
@@ -489,7 +489,7 @@ def test_promote_with_existing_client_by_colleague(client, hub_staff, coordinato
 def test_promote_needs_a_client(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
     client.force_login(hub_staff)
-    response = client.post(reverse("case_promote", args=[case.pk]), {"client_choice": ""})
+    response = client.post(reverse("consult:case_promote", args=[case.pk]), {"client_choice": ""})
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.is_quick_contact
@@ -497,7 +497,7 @@ def test_promote_needs_a_client(client, hub_staff, hub_desk):
 
 def test_promote_outsider_wrong_method_anonymous(client, hub_staff, ibara_clerk, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
-    url = reverse("case_promote", args=[case.pk])
+    url = reverse("consult:case_promote", args=[case.pk])
     assert "/accounts/login/" in client.get(url)["Location"]
     client.force_login(ibara_clerk)
     assert client.get(url).status_code == 404
@@ -511,8 +511,8 @@ def test_promote_outsider_wrong_method_anonymous(client, hub_staff, ibara_clerk,
 def test_promote_a_full_case_just_goes_back_to_it(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk)
     client.force_login(hub_staff)
-    response = client.get(reverse("case_promote", args=[case.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("case_detail", args=[case.pk])
+    response = client.get(reverse("consult:case_promote", args=[case.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("consult:case_detail", args=[case.pk])
 
 
 # --- languages ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("client_merge")
+URL = reverse("consult:client_merge")
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_merge_moves_every_case_and_leaves_a_tombstone(client, coordinator, pair
     versions = {c.pk: c.version for c in merge_cases}
     response = as_user(client, coordinator).post(URL, {"keep": keep.pk, "merge": merge.pk, "confirm": "on"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("client_detail", args=[keep.pk])
+    assert response["Location"] == reverse("consult:client_detail", args=[keep.pk])
     assert set(Case.objects.filter(client=keep)) == {keep_case, *merge_cases}
     assert not Case.objects.filter(client=merge).exists()
     merge.refresh_from_db()

@@ -1,5 +1,4 @@
-"""Forms of the case list and the case page (kept apart from consult/forms.py,
-the intake screen's).
+"""Forms of the case list and the case page.
 
 Choices are built once per form, one query per kind (desks, colleagues,
 languages, topics, municipalities), so validating or rendering a filter costs
@@ -7,29 +6,29 @@ no query per value and the list's query count does not depend on its input."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
-from django.forms.utils import flatatt
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from municipalities.models import Municipality
-from municipalities.roles import Capability
-from municipalities.visibility import user_can
-
-from .models import CaseOutcome, CaseStatus, FollowUp, Language, Topic
-from .selectors import (
+from consult.models import (
+    CaseOutcome,
+    CaseStatus,
+    Language,
+    Topic,
+)
+from consult.selectors.cases import (
     DEFAULT_PER_PAGE,
     DEFAULT_SORT,
     PER_PAGE_CHOICES,
     STATUS_ACTIVE,
     CaseFilters,
-    assignable_users,
-    visible_desks,
 )
+from consult.selectors.people import assignable_users, visible_desks
+from municipalities.models import Municipality
+from municipalities.roles import Capability
+from municipalities.visibility import user_can
+
+from .fields import ColleagueChoiceField, language_label
+from .widgets import DateInput, QuickSelect
 
 ASSIGNEE_ME = "me"
 ASSIGNEE_NONE = "none"
@@ -38,48 +37,6 @@ RESIDENCE_OUTSIDE = "outside"
 
 def _user_label(user) -> str:
     return str(user)
-
-
-class QuickSelect(forms.Select):
-    """A <select> whose options are written in Python.
-
-    The case list's filter form has a few hundred options (topics,
-    colleagues, languages…); Django renders each through its own template,
-    which costs tens of milliseconds per request on every list page.  Same
-    markup and attributes (id, aria-describedby, aria-invalid, required)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        selected = {str(v) for v in self.format_value(value)}
-
-        def option(option_value, label):
-            if str(option_value) in selected:
-                return format_html('<option value="{}" selected>{}</option>', option_value, label)
-            return format_html('<option value="{}">{}</option>', option_value, label)
-
-        parts = []
-        for choice_value, choice_label in self.choices:
-            if isinstance(choice_label, (list, tuple)):
-                inner = format_html_join("", "{}", ((option(v, lab),) for v, lab in choice_label))
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', choice_value, inner))
-            else:
-                parts.append(option(choice_value, choice_label))
-        return format_html("<select{}>{}</select>", flatatt(final), format_html_join("", "{}", ((p,) for p in parts)))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def language_label(language: Language) -> str:
-    """ "Tiếng Việt — ベトナム語": the autonym first, as on the intake screen."""
-    if language.autonym and language.autonym != language.name:
-        return f"{language.autonym} — {language.name}"
-    return language.name
 
 
 class CaseListFilterForm(forms.Form):
@@ -218,22 +175,6 @@ class CaseListFilterForm(forms.Form):
         return any(data.get(name) for name in self.fields if name not in ("sort", "per_page"))
 
 
-class ColleagueChoiceField(forms.TypedChoiceField):
-    """A colleague who can see the case (loaded once by the view)."""
-
-    def __init__(self, *, colleagues, empty_label=None, **kwargs):
-        self.colleagues = {u.pk: u for u in colleagues}
-        super().__init__(
-            coerce=self._to_user,
-            empty_value=None,
-            choices=[("", empty_label or _("Nobody"))] + [(str(u.pk), str(u)) for u in colleagues],
-            **kwargs,
-        )
-
-    def _to_user(self, value):
-        return self.colleagues[int(value)]
-
-
 class CaseEditForm(forms.Form):
     """Title, status, outcome, assignee and — for holders of
     VIEW_SENSITIVE_NOTES only — the sensitive notes.  Without that
@@ -327,48 +268,9 @@ class CaseReopenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class FollowUpForm(forms.Form):
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    note = forms.CharField(label=pgettext_lazy("follow-up", "What to do"), max_length=500)
-
-    def __init__(self, data=None, *, colleagues, default_assignee=None, **kwargs):
-        initial = {"due_date": timezone.localdate() + timedelta(days=7)}
-        if default_assignee is not None and any(u.pk == default_assignee.pk for u in colleagues):
-            initial["assignee"] = str(default_assignee.pk)
-        super().__init__(data, initial=initial, **kwargs)
-        self.fields["assignee"] = ColleagueChoiceField(
-            label=_("Assigned to"), required=False, colleagues=colleagues, empty_label=_("Myself")
-        )
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError(_("The due date cannot be in the past."))
-        return due
-
-
-class FollowUpStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=FollowUp.Status.choices)
-
-
 class EarlierCaseForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference number of the earlier case"),
         max_length=40,
         help_text=_("e.g. KRS-2025-00042"),
     )
-
-
-class ClientMergeForm(forms.Form):
-    keep = forms.IntegerField(widget=forms.HiddenInput)
-    merge = forms.IntegerField(widget=forms.HiddenInput)
-    confirm = forms.BooleanField(
-        label=_("I have checked that these records are the same person."),
-        error_messages={"required": _("Confirm that the two records are the same person.")},
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("keep") is not None and cleaned.get("keep") == cleaned.get("merge"):
-            raise forms.ValidationError(_("Choose two different clients."))
-        return cleaned

@@ -1,0 +1,69 @@
+"""Reference data kept per process for the intake screen (languages, topics,
+residence statuses, municipalities) and the type-to-filter text of their labels."""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+
+from django.db.models.signals import post_delete, post_save
+
+from consult import names
+from consult.models import Language, ResidenceStatus, Topic
+from municipalities.models import Municipality
+
+# --- reference data for the intake screen ---------------------------------
+# Languages, topics, residence statuses and municipalities change a few times
+# a year (admin, load_reference) but every intake GET renders all of them and
+# every POST validates against them.  They are kept per process for a minute
+# (and dropped at once when a row is saved or deleted in this process), so an
+# intake POST spends its query budget on the consultation, not on lookups.
+REFERENCE_TTL_SECONDS = 60.0
+_reference_cache: dict[str, tuple[float, tuple]] = {}
+
+
+def _load_reference(kind: str) -> tuple:
+    if kind == "languages":
+        return tuple(Language.objects.active().order_by("sort_order", "code"))
+    if kind == "topics":
+        return tuple(Topic.objects.active().select_related("parent").order_by("sort_order", "code"))
+    if kind == "residence_statuses":
+        return tuple(ResidenceStatus.objects.active().order_by("sort_order", "code"))
+    if kind == "municipalities":
+        return tuple(
+            Municipality.objects.filter(active=True, consortium__isnull=False)
+            .select_related("consortium")
+            .order_by("consortium__code", "code")
+        )
+    raise KeyError(kind)
+
+
+def reference_rows(kind: str) -> tuple:
+    now = time.monotonic()
+    hit = _reference_cache.get(kind)
+    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+        return hit[1]
+    rows = _load_reference(kind)
+    _reference_cache[kind] = (now, rows)
+    return rows
+
+
+def clear_reference_cache(**kwargs) -> None:
+    _reference_cache.clear()
+    label_search_text.cache_clear()
+
+
+def connect_signals() -> None:
+    """Drop the cache when a reference row is saved or deleted in this
+    process (called from ConsultConfig.ready())."""
+    for model in (Language, Topic, ResidenceStatus, Municipality):
+        post_save.connect(clear_reference_cache, sender=model, dispatch_uid=f"intake-reference-{model.__name__}")
+        post_delete.connect(clear_reference_cache, sender=model, dispatch_uid=f"intake-reference-del-{model.__name__}")
+
+
+@lru_cache(maxsize=512)
+def label_search_text(*labels: str) -> str:
+    """What a type-to-filter box matches: every label normalised, plus the
+    kana reading and romaji of Japanese labels (在留 ← ざいりゅう, zairyu),
+    joined by "|" so that static/js/intake.js can tell a prefix match."""
+    return names.VARIANT_SEPARATOR.join(names.name_variants(*[label for label in labels if label]))

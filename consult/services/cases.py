@@ -1,0 +1,205 @@
+"""Writes on a case: reference numbers, edits with lost-update protection,
+close/reopen, promotion of a quick contact, views recorded, links (再相談)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_log
+from core.fiscal import fiscal_year
+from municipalities.models import Desk
+from municipalities.roles import Capability
+
+from ..models import (
+    Case,
+    CaseOutcome,
+    CaseStatus,
+    Client,
+)
+from ._permissions import _require, _require_client_visible
+
+
+class EditConflict(Exception):
+    """Somebody saved the case after this editor loaded it."""
+
+    def __init__(self, case: Case):
+        super().__init__(f"case {case.pk} changed since it was loaded")
+        self.case = case
+
+
+# --- reference numbers -------------------------------------------------------
+def case_next_reference(*, desk: Desk, when: datetime | date | None = None) -> str:
+    """KRS-2026-00042: per desk and fiscal year, gap-free under concurrency
+    (one atomic upsert; rolled back with the transaction that used it)."""
+    year = fiscal_year(when)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO consult_casecounter (desk_id, fiscal_year, last_number)
+            VALUES (%s, %s, 1)
+            ON CONFLICT (desk_id, fiscal_year)
+            DO UPDATE SET last_number = consult_casecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [desk.pk, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{desk.code}-{year}-{number:05d}"
+
+
+# --- editing cases ------------------------------------------------------------
+EDITABLE_CASE_FIELDS = ("title", "status", "outcome", "assignee", "sensitive_notes")
+
+
+def case_update(*, case: Case, by, expected_version: int, changes: dict, request=None) -> Case:
+    """Save `changes` only if nobody saved the case since `expected_version`
+    was read (optimistic locking): a second editor gets EditConflict and
+    nothing is silently overwritten."""
+    _require(by, Capability.VIEW_CASES, case.handling_desk)
+    unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "sensitive_notes" in changes:
+        _require(by, Capability.VIEW_SENSITIVE_NOTES, case.handling_desk)
+    status = changes.get("status", case.status)
+    outcome = changes.get("outcome", case.outcome)
+    if status == CaseStatus.CLOSED and not outcome:
+        raise ValidationError({"outcome": _("A closed case needs an outcome.")})
+    values = dict(changes)
+    if "assignee" in values:
+        values["assignee_id"] = values.pop("assignee").pk if values["assignee"] else None
+    if status == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED:
+        values["closed_at"] = timezone.now()
+    elif status != CaseStatus.CLOSED:
+        values["closed_at"] = None
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+            **values, version=F("version") + 1, last_activity_at=timezone.now()
+        )
+        if updated == 0:
+            raise EditConflict(Case.objects.get(pk=case.pk))
+        diff = {
+            name: [_plain(getattr(case, name)), _plain(changes[name])]
+            for name in changes
+            if name != "sensitive_notes" and _plain(getattr(case, name)) != _plain(changes[name])
+        }
+        if "sensitive_notes" in changes and changes["sensitive_notes"] != case.sensitive_notes:
+            diff["sensitive_notes"] = ["…", "…"]  # never copy sensitive text into the trail
+        action = "update"
+        if status == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED:
+            action = "close"
+        elif status != CaseStatus.CLOSED and case.status == CaseStatus.CLOSED:
+            action = "reopen"
+        audit_log(actor=by, action=action, obj=case, case=case, desk=case.handling_desk, changes=diff, request=request)
+    case.refresh_from_db()
+    return case
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def case_close(*, case: Case, by, outcome: str, expected_version: int, request=None) -> Case:
+    if outcome not in CaseOutcome.values:
+        raise ValidationError({"outcome": _("Choose how the case ended.")})
+    return case_update(
+        case=case,
+        by=by,
+        expected_version=expected_version,
+        changes={"status": CaseStatus.CLOSED, "outcome": outcome},
+        request=request,
+    )
+
+
+def case_promote(*, case: Case, by, client: Client, request=None) -> Case:
+    """A quick contact becomes a full case with a client."""
+    _require(by, Capability.LOG_CONSULTATIONS, case.handling_desk)
+    _require_client_visible(by, client)
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(
+            client=client, is_quick_contact=False, version=F("version") + 1, last_activity_at=timezone.now()
+        )
+        audit_log(
+            actor=by,
+            action="update",
+            obj=case,
+            case=case,
+            desk=case.handling_desk,
+            summary="promoted to a full case",
+            changes={"client": [None, client.pk], "is_quick_contact": [True, False]},
+            request=request,
+        )
+    case.refresh_from_db()
+    return case
+
+
+# --- the case page: views and links (再相談) ------------------------------------
+VIEW_AUDIT_THROTTLE = timedelta(minutes=5)
+
+
+def case_record_view(*, case: Case, by, request=None, throttle: timedelta = VIEW_AUDIT_THROTTLE):
+    """Record that `by` opened the case page (DESIGN §8: who viewed personal data).
+
+    Throttled: a reload by the same person within `throttle` of their last
+    recorded view adds nothing, so the trail shows visits, not refreshes.
+    The check reads the trail itself (index audit_case_at_idx), not a cache,
+    so it holds across processes.  Returns the new event, or None."""
+    from core.models import AuditEvent
+
+    if not getattr(by, "is_authenticated", False):
+        return None
+    recent = AuditEvent.objects.filter(
+        case=case, actor=by, action=AuditEvent.Action.VIEW, at__gte=timezone.now() - throttle
+    )
+    if recent.exists():
+        return None
+    return audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk, request=request)
+
+
+def case_link_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
+    """Link `earlier` to `case` as an earlier matter of the same person (再相談)."""
+    _require(by, Capability.VIEW_CASES, case.handling_desk)
+    _require(by, Capability.VIEW_CASES, earlier.handling_desk)
+    if earlier.pk == case.pk:
+        raise ValidationError(_("A case cannot be linked to itself."))
+    if earlier.opened_at > case.opened_at:
+        raise ValidationError(_("Only a case opened before this one can be linked as an earlier case."))
+    if case.earlier_cases.filter(pk=earlier.pk).exists():
+        raise ValidationError(_("These cases are already linked."))
+    with transaction.atomic():
+        case.earlier_cases.add(earlier)
+        Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+        audit_log(
+            actor=by,
+            action="update",
+            obj=case,
+            case=case,
+            desk=case.handling_desk,
+            changes={"earlier_cases": [None, earlier.reference]},
+            request=request,
+        )
+    return case
+
+
+def case_unlink_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
+    _require(by, Capability.VIEW_CASES, case.handling_desk)
+    with transaction.atomic():
+        case.earlier_cases.remove(earlier)
+        audit_log(
+            actor=by,
+            action="update",
+            obj=case,
+            case=case,
+            desk=case.handling_desk,
+            changes={"earlier_cases": [earlier.reference, None]},
+            request=request,
+        )
+    return case
