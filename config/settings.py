@@ -316,6 +316,10 @@ OFFICE_HOURS = (os.environ.get("OFFICE_HOURS_START", "08:30"), os.environ.get("O
 # worker that died: the sweep makes it due again.
 NOTIFICATIONS_TICK_SECONDS = float(os.environ.get("NOTIFICATIONS_TICK_SECONDS", "60"))
 NOTIFICATIONS_CLAIM_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "600"))
+# Follow-ups: the form's default due date, and when an overdue one is
+# escalated to the desk's coordinators — both in business days.
+FOLLOW_UP_DEFAULT_BUSINESS_DAYS = int(os.environ.get("FOLLOW_UP_DEFAULT_BUSINESS_DAYS", "5"))
+FOLLOW_UP_ESCALATION_BUSINESS_DAYS = int(os.environ.get("FOLLOW_UP_ESCALATION_BUSINESS_DAYS", "2"))
 # Links in e-mails point here (the portal as staff reach it).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 

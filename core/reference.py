@@ -96,6 +96,7 @@ def load_reference_data() -> LoadReport:
     Topic = apps.get_model("consult", "Topic")
     ResidenceStatus = apps.get_model("consult", "ResidenceStatus")
     Organisation = apps.get_model("consult", "Organisation")
+    FollowUpTemplate = apps.get_model("consult", "FollowUpTemplate")
 
     consortia = {}
     hubs = {}
@@ -184,6 +185,22 @@ def load_reference_data() -> LoadReport:
             },
             on_create={"sort_order": order * 10},
         )
+
+    # Follow-up templates are the administrators' to change: the file only
+    # creates the missing ones.
+    for row in _rows("consult", "follow_up_templates.csv"):
+        if row["topic"] in topics:
+            _upsert(
+                report,
+                FollowUpTemplate,
+                {"topic": topics[row["topic"]]},
+                {},
+                on_create={
+                    "business_days": int(row["business_days"]),
+                    "note_ja": row["note_ja"],
+                    "note_en": row["note_en"],
+                },
+            )
 
     for row in _rows("consult", "organisations.csv"):
         _upsert(

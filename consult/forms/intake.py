@@ -29,6 +29,8 @@ from .fields import (
     language_search_text,
     topic_tree,
 )
+from consult.selectors.follow_ups import follow_up_proposals
+
 from .widgets import DateInput, DateTimeLocalInput
 
 
@@ -146,6 +148,14 @@ class IntakeForm(forms.Form):
 
     def topic_tree(self) -> list[TopicNode]:
         return topic_tree()
+
+    def follow_up_proposals(self) -> dict[str, dict]:
+        """Per topic id, the follow-up its template proposes: the intake
+        screen pre-fills the follow-up fields when such a topic is chosen."""
+        if "follow_up_due" not in self.fields:
+            return {}
+        desk = self.case.handling_desk if self.case is not None else self.usual_desk
+        return follow_up_proposals(desk=desk)
 
     def selected_topic_ids(self) -> set[str]:
         if self.is_bound:

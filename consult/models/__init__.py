@@ -1,7 +1,7 @@
 from .cases import Case, CaseCounter, CaseOutcome, CaseStatus
 from .clients import AgeBand, Client, ClientType, Gender
 from .consultations import Action, Channel, Consultation, ConsultationTopic, InterpretationMode
-from .follow_ups import FollowUp
+from .follow_ups import FollowUp, FollowUpTemplate
 from .reference import Language, Organisation, ResidenceStatus, Topic
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Consultation",
     "ConsultationTopic",
     "FollowUp",
+    "FollowUpTemplate",
     "Gender",
     "InterpretationMode",
     "Language",
