@@ -10,7 +10,6 @@ from django.utils.translation import pgettext_lazy
 from consult.models import (
     FollowUp,
 )
-
 from consult.selectors.follow_ups import default_follow_up_due
 
 from .fields import ColleagueChoiceField

@@ -16,6 +16,7 @@ from consult.models import (
     InterpretationMode,
 )
 from consult.reference_cache import reference_rows
+from consult.selectors.follow_ups import follow_up_proposals
 from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import user_can, user_memberships, visible_desk_ids
@@ -29,8 +30,6 @@ from .fields import (
     language_search_text,
     topic_tree,
 )
-from consult.selectors.follow_ups import follow_up_proposals
-
 from .widgets import DateInput, DateTimeLocalInput
 
 

@@ -13,6 +13,7 @@ redis-server on a port of its own and never touches the shared one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -30,11 +31,11 @@ from django.utils import timezone
 
 from core.models import Heartbeat
 from notifications.models import Channel, Notification, State
+from tests.conftest import skip_or_fail
 from tests.factories import CaseFactory, UserFactory
 from tests.notifications.conftest import FollowUpFactory
 from tests.notifications.mailbox import deliveries
 from tests.test_celery import Celery, redis_connection, redis_url  # noqa: F401 - fixture
-from tests.conftest import skip_or_fail
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -218,8 +219,6 @@ def test_redis_down_for_30_seconds_loses_nothing_and_repeats_nothing(transaction
         time.sleep(3)
         assert_each_sent_once(mailbox, before + during)
     finally:
-        try:
+        with contextlib.suppress(redis.RedisError):
             celery.stop()
-        except redis.RedisError:
-            pass
         broker.stop()
