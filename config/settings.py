@@ -315,6 +315,9 @@ OFFICE_HOURS = (os.environ.get("OFFICE_HOURS_START", "08:30"), os.environ.get("O
 # (notifications/services.py).  A claim older than the lease belongs to a
 # worker that died: the sweep makes it due again.
 NOTIFICATIONS_TICK_SECONDS = float(os.environ.get("NOTIFICATIONS_TICK_SECONDS", "60"))
+# E-mails wait for office hours (DESIGN §6); a site (or a benchmark) may
+# send around the clock with NOTIFICATIONS_OFFICE_HOURS_ONLY=0.
+NOTIFICATIONS_OFFICE_HOURS_ONLY = env_bool("NOTIFICATIONS_OFFICE_HOURS_ONLY", True)
 NOTIFICATIONS_CLAIM_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "600"))
 # Follow-ups: the form's default due date, and when an overdue one is
 # escalated to the desk's coordinators — both in business days.

@@ -237,6 +237,7 @@ def register() -> None:
             context=follow_up_context,
             url=follow_up_url,
             default_channel=Channel.EMAIL,
+            select_related=("case", "assignee"),
         )
     )
     kinds.register(
@@ -250,6 +251,7 @@ def register() -> None:
             context=escalation_context,
             url=follow_up_url,
             default_channel=Channel.EMAIL,
+            select_related=("case__handling_desk", "assignee"),
         )
     )
     kinds.register(
@@ -263,5 +265,6 @@ def register() -> None:
             context=stay_expiry_context,
             url=case_url,
             default_channel=Channel.EMAIL,
+            select_related=("client",),
         )
     )

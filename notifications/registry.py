@@ -55,6 +55,9 @@ class Kind:
     url: Callable[[Notification, Any], str] | None = None
     default_channel: str = Channel.EMAIL
     description: Any = ""
+    # Relations of the object that `context` and `url` read, loaded with it
+    # (a batch of deliveries loads its objects in one query per kind).
+    select_related: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def subject_template(self) -> str:

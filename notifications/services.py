@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -139,19 +140,21 @@ def wake(ids: list[int]) -> None:
 
 # --- claiming -------------------------------------------------------------------
 CLAIM_SQL = """
-UPDATE notifications_notification AS n
-   SET state = 'claimed', claimed_at = %(now)s, attempts = n.attempts + 1
- WHERE n.id IN (
+UPDATE notifications_notification
+   SET state = 'claimed', claimed_at = %(now)s, attempts = attempts + 1
+ WHERE id = ANY(ARRAY(
         SELECT id FROM notifications_notification
          WHERE state = 'pending' AND due_at <= %(now)s
          ORDER BY due_at
          LIMIT %(limit)s
-         FOR UPDATE SKIP LOCKED)
-RETURNING n.id
+         FOR UPDATE SKIP LOCKED))
+RETURNING id
 """
+# How many rows one claim takes (the tick loops until none is due).
+CLAIM_BATCH = 200
 
 
-def notification_claim_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+def notification_claim_due(*, now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[int]:
     """Claim up to `limit` due rows atomically; returns their ids (committed
     when this returns, outside an outer transaction)."""
     now = now or timezone.now()
@@ -189,13 +192,54 @@ def _release(notification: Notification, *, due_at: datetime, failure: str = "",
     notification.save(update_fields=["state", "claimed_at", "due_at", "failure", "attempts"])
 
 
-def notification_deliver(*, notification_id: int, now: datetime | None = None, mail_connection=None) -> str:
+class DeliveryBatch:
+    """What a batch of deliveries shares: desk clocks, and the objects the
+    rows are about, loaded once per kind (with the kind's select_related)
+    instead of once per row.  The row itself is still locked, re-checked and
+    committed one by one."""
+
+    def __init__(self, ids: list[int] | None = None) -> None:
+        self.clocks = Clocks()
+        self.objects: dict[tuple[int, int], Any] = {}
+        if ids:
+            self.preload(ids)
+
+    def preload(self, ids: list[int]) -> None:
+        wanted: dict[tuple[int, str], set[int]] = {}
+        for content_type_id, object_id, kind in Notification.objects.filter(
+            pk__in=ids, content_type__isnull=False
+        ).values_list("content_type_id", "object_id", "kind"):
+            wanted.setdefault((content_type_id, kind), set()).add(object_id)
+        for (content_type_id, kind_key), object_ids in wanted.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:
+                continue
+            kind = kinds.get(kind_key)
+            rows = model._default_manager.filter(pk__in=object_ids)
+            if kind is not None and kind.select_related:
+                rows = rows.select_related(*kind.select_related)
+            for obj in rows:
+                self.objects[(content_type_id, obj.pk)] = obj
+
+    def object_of(self, notification: Notification):
+        if notification.content_type_id is None or notification.object_id is None:
+            return None
+        key = (notification.content_type_id, notification.object_id)
+        if key not in self.objects:
+            self.objects[key] = notification.subject_object
+        return self.objects[key]
+
+
+def notification_deliver(
+    *, notification_id: int, now: datetime | None = None, mail_connection=None, batch: DeliveryBatch | None = None
+) -> str:
     """Deliver one row at most once.  Returns what happened: "sent",
     "cancelled", "postponed", "retry", "failed" or "skipped" (someone else
     has it, or it is done)."""
     from . import mail
 
     now = now or timezone.now()
+    batch = batch or DeliveryBatch()
     with transaction.atomic():
         notification = (
             _deliverable(now)
@@ -212,7 +256,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None, m
             notification.failure = f"unknown kind {notification.kind}"[:500]
             notification.save(update_fields=["state", "failure"])
             return "failed"
-        obj = notification.subject_object
+        obj = batch.object_of(notification)
         if (notification.content_type_id and obj is None) or (kind.still_due and not kind.still_due(notification, obj)):
             notification.state = State.CANCELLED
             notification.save(update_fields=["state"])
@@ -220,10 +264,11 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None, m
         if notification.channel == Channel.IN_APP:
             _mark_sent(notification, now)
             return "sent"
-        clock = Clocks()[notification.desk_id]
-        if notification.channel == Channel.EMAIL and not clock.is_office_moment(now):
-            _release(notification, due_at=clock.next_office_moment(now), count_attempt=False)
-            return "postponed"
+        if notification.channel == Channel.EMAIL and settings.NOTIFICATIONS_OFFICE_HOURS_ONLY:
+            clock = batch.clocks[notification.desk_id]
+            if not clock.is_office_moment(now):
+                _release(notification, due_at=clock.next_office_moment(now), count_attempt=False)
+                return "postponed"
         if not notification.recipient.email:
             notification.state = State.FAILED
             notification.failure = "no e-mail address"

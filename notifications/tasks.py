@@ -23,7 +23,7 @@ from . import producers, services
 
 log = logging.getLogger(__name__)
 
-SEND_BATCH = 200
+SEND_BATCH = services.CLAIM_BATCH
 
 
 def _lease_key() -> str:
@@ -60,13 +60,14 @@ def run_tick(now=None) -> str:
     swept = services.notification_sweep_stale_claims(now=now)
     claimed = 0
     while True:
-        ids = services.notification_claim_due(now=now, limit=SEND_BATCH * 5)
+        # Each claim commits before its ids go to the broker: the rows, not
+        # the messages, say what is left to do.
+        ids = services.notification_claim_due(now=now, limit=SEND_BATCH)
         if not ids:
             break
         claimed += len(ids)
-        for start in range(0, len(ids), SEND_BATCH):
-            services.wake(ids[start : start + SEND_BATCH])
-        if len(ids) < SEND_BATCH * 5:
+        services.wake(ids)
+        if len(ids) < SEND_BATCH:
             break
     summary = f"produced={produced} swept={swept} claimed={claimed}"
     log.info("notifications tick: %s", summary)
@@ -78,8 +79,11 @@ def send_notifications(ids: list[int]) -> dict:
     """Deliver these rows; safe to run twice (each row is sent at most once)."""
     outcomes: dict[str, int] = {}
     connection = mailers.default
+    batch = services.DeliveryBatch(ids)
     for notification_id in ids:
-        outcome = services.notification_deliver(notification_id=notification_id, mail_connection=connection)
+        outcome = services.notification_deliver(
+            notification_id=notification_id, mail_connection=connection, batch=batch
+        )
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     log.info("notifications sent batch of %d: %s", len(ids), outcomes)
     return outcomes

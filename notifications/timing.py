@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.conf import settings
+
 from core import calendar
 from municipalities.calendar import closures_for
 from municipalities.models import Desk
@@ -52,7 +54,7 @@ class DeskClock:
     def due_at(self, channel: str, moment: datetime) -> datetime:
         """When a row on `channel` that becomes due at `moment` should be sent."""
         if channel == Channel.EMAIL:
-            return self.next_office_moment(moment)
+            return self.next_office_moment(moment) if settings.NOTIFICATIONS_OFFICE_HOURS_ONLY else moment
         if channel == Channel.DIGEST:
             return self.next_day_start(moment)
         return moment
