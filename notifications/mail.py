@@ -58,14 +58,13 @@ def _send(message, connection) -> None:
 
 
 def send_one(notification, obj, kind, *, connection=None) -> None:
-    recipient = notification.recipient
-    with translation.override(recipient.ui_language or settings.LANGUAGE_CODE), timezone.override(OFFICE_TZ):
+    with translation.override(notification.email_language), timezone.override(OFFICE_TZ):
         subject, text, html = _render(notification, obj, kind)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient.email],
+            to=[notification.email_address],
             headers={"Message-ID": message_id(notification.occurrence_key)},
         )
         message.attach_alternative(html, "text/html")

@@ -43,7 +43,23 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+        help_text=_("A staff member; empty for someone outside the portal (e.g. an interpreter), told by e-mail."),
+    )
+    to_address = models.EmailField(
+        _("e-mail address"), blank=True, db_default="", help_text=_("Only for someone outside the portal.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        db_default="",
+        help_text=_("Only for someone outside the portal: the e-mail's language."),
     )
     kind = models.CharField(_("kind"), max_length=64)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -91,6 +107,10 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(to_address=""),
+                name="notification_has_a_recipient",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(state="sent") | models.Q(sent_at__isnull=False), name="notification_sent_has_time"
             ),
             models.CheckConstraint(
@@ -100,7 +120,15 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.state})"
+        return f"{self.kind} → {self.recipient_id or 'e-mail'} ({self.state})"
+
+    @property
+    def email_address(self) -> str:
+        return self.recipient.email if self.recipient_id else self.to_address
+
+    @property
+    def email_language(self) -> str:
+        return (self.recipient.ui_language if self.recipient_id else self.language) or settings.LANGUAGE_CODE
 
     @property
     def subject_object(self):

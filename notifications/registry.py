@@ -37,11 +37,13 @@ if TYPE_CHECKING:
 class Draft:
     """One reminder occurrence a producer wants told."""
 
-    recipient_id: int
+    recipient_id: int | None  # a staff member, or None with `email` for someone outside the portal
     occurrence_key: str
     obj: Any = None
     desk_id: int | None = None
     at: datetime | None = None  # when it becomes due; now when None
+    email: str = ""  # someone outside the portal (an interpreter): always by e-mail
+    language: str = ""  # …in this language (default: the site's)
 
 
 @dataclass(frozen=True)

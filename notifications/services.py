@@ -77,7 +77,12 @@ def notification_schedule(*, kind: str, drafts: Iterable[Draft], now: datetime |
     clocks = Clocks()
     rows = []
     for draft in drafts:
-        channel = chosen.get(draft.recipient_id, definition.default_channel)
+        if draft.recipient_id is None and not draft.email:
+            raise ValueError(f"draft {draft.occurrence_key!r} has neither a recipient nor an e-mail address")
+        if draft.recipient_id is None:
+            channel = Channel.EMAIL  # outside the portal: no inbox, no preference
+        else:
+            channel = chosen.get(draft.recipient_id, definition.default_channel)
         at = draft.at or now
         content_type_id = object_id = None
         if draft.obj is not None:
@@ -86,6 +91,8 @@ def notification_schedule(*, kind: str, drafts: Iterable[Draft], now: datetime |
         rows.append(
             Notification(
                 recipient_id=draft.recipient_id,
+                to_address="" if draft.recipient_id else draft.email,
+                language="" if draft.recipient_id else draft.language,
                 kind=kind,
                 content_type_id=content_type_id,
                 object_id=object_id,
@@ -104,12 +111,29 @@ def notification_schedule(*, kind: str, drafts: Iterable[Draft], now: datetime |
     return len(set(keys) - before)
 
 
-def notify(*, kind: str, recipient, occurrence_key: str, obj=None, desk=None, at: datetime | None = None) -> None:
+def notify(
+    *,
+    kind: str,
+    occurrence_key: str,
+    recipient=None,
+    email: str = "",
+    language: str = "",
+    obj=None,
+    desk=None,
+    at: datetime | None = None,
+) -> None:
     """For a producer reacting to an event in its own transaction (e.g. a
     hand-off was declined): the row is written with the event, and a worker
-    is woken once it commits.  A duplicate occurrence is ignored."""
+    is woken once it commits.  A duplicate occurrence is ignored.  Someone
+    outside the portal is given by `email` (and `language`) instead."""
     draft = Draft(
-        recipient_id=recipient.pk, occurrence_key=occurrence_key, obj=obj, desk_id=getattr(desk, "pk", desk), at=at
+        recipient_id=getattr(recipient, "pk", None),
+        occurrence_key=occurrence_key,
+        obj=obj,
+        desk_id=getattr(desk, "pk", desk),
+        at=at,
+        email=email,
+        language=language,
     )
     notification_schedule(kind=kind, drafts=[draft])
     transaction.on_commit(lambda: wake_for_keys([occurrence_key]))
@@ -269,12 +293,12 @@ def notification_deliver(
             if not clock.is_office_moment(now):
                 _release(notification, due_at=clock.next_office_moment(now), count_attempt=False)
                 return "postponed"
-        if not notification.recipient.email:
+        if not notification.email_address:
             notification.state = State.FAILED
             notification.failure = "no e-mail address"
             notification.save(update_fields=["state", "failure"])
             return "failed"
-        if notification.channel == Channel.DIGEST:
+        if notification.channel == Channel.DIGEST and notification.recipient_id:
             return _deliver_digest(notification, now, mail_connection)
         try:
             mail.send_one(notification, obj, kind, connection=mail_connection)

@@ -287,3 +287,37 @@ def test_the_tick_produces_claims_and_wakes_workers(hub_staff, follow_up_for, se
         app.conf.task_always_eager = False
     assert summary.startswith("produced=1 ")
     assert Notification.objects.get().kind == DUE
+
+
+def test_someone_outside_the_portal_is_told_by_email_in_their_language(follow_up_for, hub_staff, request):
+    """An interpreter has no account: the row carries the address and the
+    language, and no inbox shows it."""
+    follow_up = follow_up_for(hub_staff)
+    key = f"test-external:{follow_up.due_date.isoformat()}"
+    due = kinds.get(DUE)
+    kinds.register(Kind(key="test.external", label="test", template=due.template, context=due.context, url=due.url))
+    request.addfinalizer(lambda: kinds.unregister("test.external"))
+    services.notification_schedule(
+        kind="test.external",
+        drafts=[
+            Draft(
+                recipient_id=None,
+                email="interpreter@example.invalid",
+                language="en",
+                occurrence_key=key,
+                obj=follow_up,
+                desk_id=follow_up.case.handling_desk_id,
+                at=tokyo(2027, 5, 6, 10),
+            )
+        ],
+        now=tokyo(2027, 5, 6, 10),
+    )
+    row = Notification.objects.get(occurrence_key=key)
+    assert (row.channel, row.recipient_id, row.to_address) == (Channel.EMAIL, None, "interpreter@example.invalid")
+    assert services.notification_deliver(notification_id=row.pk, now=tokyo(2027, 5, 6, 10, 1)) == "sent"
+    (message,) = mail.outbox
+    assert message.to == ["interpreter@example.invalid"]
+    assert message.subject.startswith("Follow-up due today: ")
+    assert not Notification.objects.for_inbox(hub_staff, now=tokyo(2027, 5, 7)).exists()
+    with pytest.raises(ValueError):
+        services.notification_schedule(kind=DUE, drafts=[Draft(recipient_id=None, occurrence_key="nobody")])

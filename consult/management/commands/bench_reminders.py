@@ -55,6 +55,12 @@ class Command(BaseCommand):
         parser.add_argument("--recipients", type=int, default=100)
         parser.add_argument("--claim-runs", type=int, default=20)
         parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=1,
+            help="processes of the one worker (1: --pool=solo; more: the prefork pool)",
+        )
+        parser.add_argument(
             "--in-process", action="store_true", help="dispatch in this process instead of a Celery worker"
         )
 
@@ -73,7 +79,7 @@ class Command(BaseCommand):
         if options["in_process"] or not settings.CELERY_BROKER_URL.startswith("redis"):
             self.dispatch_in_process(options["due"])
         else:
-            self.dispatch_with_worker(options["due"])
+            self.dispatch_with_worker(options["due"], options["concurrency"])
 
     # --- dataset ----------------------------------------------------------------
     def build(self, options):
@@ -227,7 +233,7 @@ class Command(BaseCommand):
                 services.notification_deliver(notification_id=pk, mail_connection=connection_, batch=batch)
         self.report_dispatch(time.perf_counter() - start, "in this process (no broker)")
 
-    def dispatch_with_worker(self, due: int):
+    def dispatch_with_worker(self, due: int, concurrency: int):
         from notifications.tasks import SEND_BATCH, send_notifications
 
         queue = f"bench-reminders-{uuid.uuid4().hex[:8]}"
@@ -243,7 +249,8 @@ class Command(BaseCommand):
         with log_path.open("w") as log:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
-                 "--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+                 *(["--pool=solo"] if concurrency == 1 else ["--pool=prefork", f"--concurrency={concurrency}"]),
+                 "--without-gossip", "--without-mingle", "--loglevel=INFO"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )  # fmt: skip
         try:
@@ -267,7 +274,8 @@ class Command(BaseCommand):
                 time.sleep(0.2)
             self.out("")
             self.out(f"claimed {len(ids):,} due rows in {claimed_in * 1000:.0f} ms")
-            self.report_dispatch(time.perf_counter() - start, "one Celery worker (--pool=solo) via Redis")
+            pool = "--pool=solo" if concurrency == 1 else f"--pool=prefork --concurrency={concurrency}"
+            self.report_dispatch(time.perf_counter() - start, f"one Celery worker ({pool}) via Redis")
         finally:
             worker.terminate()
             worker.wait(30)
