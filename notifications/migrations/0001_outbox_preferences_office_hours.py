@@ -7,73 +7,226 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('municipalities', '0002_municipal_closures'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("municipalities", "0002_municipal_closures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeskOfficeHours',
+            name="DeskOfficeHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(verbose_name='closes')),
-                ('desk', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='office_hours', to='municipalities.desk', verbose_name='desk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opens", models.TimeField(verbose_name="opens")),
+                ("closes", models.TimeField(verbose_name="closes")),
+                (
+                    "desk",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="office_hours",
+                        to="municipalities.desk",
+                        verbose_name="desk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'office hours of a desk',
-                'verbose_name_plural': 'office hours of desks',
-                'constraints': [models.CheckConstraint(condition=models.Q(('opens__lt', models.F('closes'))), name='desk_hours_open_first')],
+                "verbose_name": "office hours of a desk",
+                "verbose_name_plural": "office hours of desks",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("opens__lt", models.F("closes"))), name="desk_hours_open_first"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to_address', models.EmailField(blank=True, db_default='', help_text='Only for someone outside the portal.', max_length=254, verbose_name='e-mail address')),
-                ('language', models.CharField(blank=True, db_default='', help_text="Only for someone outside the portal: the e-mail's language.", max_length=8, verbose_name='language')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('object_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('occurrence_key', models.CharField(help_text='One row per reminder occurrence, ever.', max_length=200, unique=True, verbose_name='occurrence')),
-                ('channel', models.CharField(choices=[('in_app', 'in the portal only'), ('email', 'in the portal and by e-mail'), ('digest', 'in the portal and in a daily e-mail digest')], default='email', max_length=8, verbose_name='channel')),
-                ('state', models.CharField(choices=[('pending', 'due'), ('claimed', 'being sent'), ('sent', 'sent'), ('failed', 'failed'), ('cancelled', 'no longer needed')], default='pending', max_length=10, verbose_name='state')),
-                ('visible_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='shown from')),
-                ('due_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='due')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
-                ('failure', models.CharField(blank=True, max_length=500, verbose_name='failure')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('desk', models.ForeignKey(blank=True, help_text='Whose office hours and closures apply; coordinators of this desk see the row.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.desk', verbose_name='desk')),
-                ('recipient', models.ForeignKey(blank=True, help_text='A staff member; empty for someone outside the portal (e.g. an interpreter), told by e-mail.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "to_address",
+                    models.EmailField(
+                        blank=True,
+                        db_default="",
+                        help_text="Only for someone outside the portal.",
+                        max_length=254,
+                        verbose_name="e-mail address",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        db_default="",
+                        help_text="Only for someone outside the portal: the e-mail's language.",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                ("object_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "occurrence_key",
+                    models.CharField(
+                        help_text="One row per reminder occurrence, ever.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="occurrence",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_app", "in the portal only"),
+                            ("email", "in the portal and by e-mail"),
+                            ("digest", "in the portal and in a daily e-mail digest"),
+                        ],
+                        default="email",
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "due"),
+                            ("claimed", "being sent"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                            ("cancelled", "no longer needed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("visible_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="shown from")),
+                ("due_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="due")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="claimed")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
+                ("failure", models.CharField(blank=True, max_length=500, verbose_name="failure")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Whose office hours and closures apply; coordinators of this desk see the row.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="municipalities.desk",
+                        verbose_name="desk",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A staff member; empty for someone outside the portal (e.g. an interpreter), told by e-mail.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-visible_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('state', 'pending')), fields=['due_at'], name='notification_pending_due_idx'), models.Index(condition=models.Q(('state', 'claimed')), fields=['claimed_at'], name='notification_claimed_idx'), models.Index(fields=['recipient', '-visible_at', '-id'], name='notification_inbox_idx'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread_idx'), models.Index(fields=['desk', 'state', '-due_at'], name='notification_desk_state_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('recipient__isnull', False), models.Q(('to_address', ''), _negated=True), _connector='OR'), name='notification_has_a_recipient'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='notification_sent_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'claimed'), _negated=True), ('claimed_at__isnull', False), _connector='OR'), name='notification_claimed_has_time')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-visible_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("state", "pending")), fields=["due_at"], name="notification_pending_due_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(("state", "claimed")), fields=["claimed_at"], name="notification_claimed_idx"
+                    ),
+                    models.Index(fields=["recipient", "-visible_at", "-id"], name="notification_inbox_idx"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient"],
+                        name="notification_unread_idx",
+                    ),
+                    models.Index(fields=["desk", "state", "-due_at"], name="notification_desk_state_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("recipient__isnull", False), models.Q(("to_address", ""), _negated=True), _connector="OR"
+                        ),
+                        name="notification_has_a_recipient",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "sent"), _negated=True), ("sent_at__isnull", False), _connector="OR"
+                        ),
+                        name="notification_sent_has_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "claimed"), _negated=True),
+                            ("claimed_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="notification_claimed_has_time",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('in_app', 'in the portal only'), ('email', 'in the portal and by e-mail'), ('digest', 'in the portal and in a daily e-mail digest')], max_length=8, verbose_name='channel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_app", "in the portal only"),
+                            ("email", "in the portal and by e-mail"),
+                            ("digest", "in the portal and in a daily e-mail digest"),
+                        ],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification setting',
-                'verbose_name_plural': 'notification settings',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notification_preference_unique')],
+                "verbose_name": "notification setting",
+                "verbose_name_plural": "notification settings",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind"), name="notification_preference_unique")
+                ],
             },
         ),
     ]
