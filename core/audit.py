@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
+    from django.http import HttpRequest
 
-def _client_ip(request) -> str | None:
+
+def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
@@ -13,14 +21,15 @@ def _client_ip(request) -> str | None:
 
 def audit_log(
     *,
-    actor,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
-    obj,
-    case=None,
-    desk=None,
+    obj: Model,
+    # A consult Case and a municipalities Desk: core sits below both.
+    case: Model | None = None,
+    desk: Model | None = None,
     summary: str = "",
     changes: dict | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -1,8 +1,8 @@
 """Roles and their explicit capabilities (like pretix's Team.can_* flags).
 
-Capabilities are checked in one place: `Membership.has(cap)` and
-`user_capabilities(user, municipality)`.  Adding a role or capability means
-editing this table, nothing else.
+A membership answers `Membership.has(cap)`; a person is asked through
+`visibility.user_can(user, cap, municipality=…, desk=…)`.  Adding a role or
+capability means editing this table, nothing else.
 """
 
 from django.db import models

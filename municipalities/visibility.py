@@ -19,15 +19,25 @@ on indexes that lead with the desk — cheap at national scale.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
-from .models import Desk, Membership, Municipality
+from .models import Desk, Membership, MembershipQuerySet, Municipality
 from .roles import ROLE_CAPABILITIES, Capability
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
 
 _CACHE_ATTR = "_madoguchi_visibility_cache"
 
 
-def _cache(user) -> dict:
+def _cache(user: AnyUser) -> dict:
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
@@ -35,12 +45,12 @@ def _cache(user) -> dict:
     return cache
 
 
-def clear_visibility_cache(user) -> None:
+def clear_visibility_cache(user: AnyUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def _memberships_with(user, capability: str):
+def _memberships_with(user: AnyUser, capability: str) -> list[Membership]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     memberships = _cache(user).get("memberships")
@@ -55,7 +65,7 @@ def _memberships_with(user, capability: str):
     return [m for m in memberships if m.has(capability)]
 
 
-def _scope(memberships) -> tuple[set[int], set[int]]:
+def _scope(memberships: Iterable[Membership]) -> tuple[set[int], set[int]]:
     """(consortia seen whole from a hub membership, municipalities seen alone)."""
     consortium_ids = {
         m.municipality.consortium_id
@@ -65,7 +75,7 @@ def _scope(memberships) -> tuple[set[int], set[int]]:
     return consortium_ids, {m.municipality_id for m in memberships}
 
 
-def user_memberships(user) -> list:
+def user_memberships(user: AnyUser) -> list[Membership]:
     """Active memberships of a user (any role), cached on the user object."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -73,7 +83,7 @@ def user_memberships(user) -> list:
     return list(_cache(user).get("memberships", []))
 
 
-def visible_desk_ids(user, capability: str = Capability.VIEW_CASES) -> frozenset[int]:
+def visible_desk_ids(user: AnyUser, capability: str = Capability.VIEW_CASES) -> frozenset[int]:
     """Ids of the desks whose objects `user` may see with `capability`."""
     key = ("desks", str(capability))
     cache = _cache(user) if getattr(user, "is_authenticated", False) else {}
@@ -95,7 +105,7 @@ def visible_desk_ids(user, capability: str = Capability.VIEW_CASES) -> frozenset
 
 
 def visible_desks_q(
-    user,
+    user: AnyUser,
     *,
     capability: str = Capability.VIEW_CASES,
     desk_field: str = "pk",
@@ -122,13 +132,15 @@ def visible_desks_q(
     return q
 
 
-def visible_desks(user, capability: str = Capability.VIEW_DESKS) -> QuerySet[Desk]:
+def visible_desks(user: AnyUser, capability: str = Capability.VIEW_DESKS) -> QuerySet[Desk]:
     """The desks `user` may open (the desk list and pages): lazy, the query
     runs when the queryset is evaluated."""
     return Desk.objects.filter(visible_desks_q(user, capability=capability))
 
 
-def user_can(user, capability: str, *, municipality=None, desk=None) -> bool:
+def user_can(
+    user: AnyUser, capability: str, *, municipality: Municipality | None = None, desk: Desk | None = None
+) -> bool:
     """Does `user` hold `capability` — anywhere, for a municipality, or for a desk?"""
     memberships = _memberships_with(user, capability)
     if not memberships:
@@ -140,7 +152,7 @@ def user_can(user, capability: str, *, municipality=None, desk=None) -> bool:
     return True
 
 
-def statistics_municipality_ids(user, capability: str = Capability.VIEW_STATISTICS) -> frozenset[int]:
+def statistics_municipality_ids(user: AnyUser, capability: str = Capability.VIEW_STATISTICS) -> frozenset[int]:
     """Municipalities whose aggregates `user` may see: the whole consortium
     from a hub membership, otherwise the membership's own municipality."""
     key = ("municipalities", str(capability))
@@ -161,7 +173,7 @@ def statistics_municipality_ids(user, capability: str = Capability.VIEW_STATISTI
     return ids
 
 
-def memberships_seeing_desks(desk_ids, capability: str = Capability.VIEW_CASES):
+def memberships_seeing_desks(desk_ids: Iterable[int], capability: str = Capability.VIEW_CASES) -> MembershipQuerySet:
     """The same rule read backwards: active memberships whose holders see any
     of `desk_ids` with `capability` — the capability at the desk's own
     municipality, or at the hub municipality of the desk's consortium.

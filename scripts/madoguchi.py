@@ -237,6 +237,33 @@ def demo_logins(env: dict) -> str:
 
 
 # --- run -------------------------------------------------------------------
+def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> str:
+    """Migrate, load the reference data and the demo; returns the demo password."""
+    manage("migrate", "--noinput", env=env)
+    manage("createcachetable", env=env)
+    manage("load_reference", env=env)
+    password = args.password or DEMO_PASSWORD_DEFAULT
+    # --password only when asked for: it resets every demo user's password,
+    # and checking 22 hashes costs ~10 s on each start.
+    seed = ["seed_demo", "--password", password] if args.password else ["seed_demo"]
+    if args.cases:
+        seed += ["--cases", str(args.cases)]
+    manage(*seed, env=env)
+    return password
+
+
+def start_services(services: Services, host: str, port: int) -> None:
+    services.start("web", [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
+    services.start(
+        "worker",
+        [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2", "-n", "worker@%h"],
+    )
+    services.start(
+        "beat",
+        [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile="],
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_stop)
@@ -259,26 +286,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         else:
             log(f"no REDIS_URL: filesystem broker in {DATA / 'broker'}, cache in PostgreSQL")
 
-        manage("migrate", "--noinput", env=env)
-        manage("createcachetable", env=env)
-        manage("load_reference", env=env)
-        password = args.password or DEMO_PASSWORD_DEFAULT
-        # --password only when asked for: it resets every demo user's password,
-        # and checking 22 hashes costs ~10 s on each start.
-        seed = ["seed_demo", "--password", password] if args.password else ["seed_demo"]
-        if args.cases:
-            seed += ["--cases", str(args.cases)]
-        manage(*seed, env=env)
-
-        services.start("web", [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
-        services.start(
-            "worker",
-            [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2", "-n", "worker@%h"],
-        )
-        services.start(
-            "beat",
-            [PY, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile="],
-        )
+        password = prepare_database(args, env)
+        start_services(services, host, port)
         if not wait_for_port(host, port, services):
             log("the web server did not come up")
             return 1
