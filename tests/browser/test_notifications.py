@@ -85,7 +85,9 @@ def test_a_follow_up_due_today_reaches_staff_in_the_portal_and_by_email(
     assert "KRS-2026-09001" in page.locator("main").inner_text()
 
 
-def test_the_topic_template_proposes_a_follow_up_on_a_business_day(live_server, demo_staff, new_page, sign_in, screenshot):
+def test_the_topic_template_proposes_a_follow_up_on_a_business_day(
+    live_server, demo_staff, new_page, sign_in, screenshot
+):
     page = new_page(locale="ja-JP")
     sign_in(page, "staff-332020", demo_staff)
     page.goto(live_server.url + "/consultations/new/")
