@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.UserLanguageMiddleware",
+    "core.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -21,3 +21,21 @@ class UserLanguageMiddleware:
             translation.activate(user.ui_language)
             request.LANGUAGE_CODE = user.ui_language
         return self.get_response(request)
+
+
+class AuditContextMiddleware:
+    """Makes the client address of this request available to the audit
+    trail (core/audit.py) for as long as the request is served, so services
+    need not be handed the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .audit import reset_client_address, set_client_address
+
+        token = set_client_address(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_client_address(token)

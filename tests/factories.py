@@ -129,3 +129,36 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
         ConsultationTopic.objects.bulk_create(
             [ConsultationTopic(consultation=obj, topic=t) for t in Topic.objects.filter(code__in=codes)]
         )
+
+
+# --- helpers used across test modules -------------------------------------------
+def make_case(desk, by, *, client=None, language="vi", topics=("residency.extension",), when=None, **fields):
+    """A case with one consultation, as the intake would leave it."""
+    from django.utils import timezone
+
+    from consult.models import Case
+
+    when = when or timezone.now()
+    fields.setdefault("reference", f"{desk.code}-2026-{Case.objects.count() + 1:05d}")
+    case = CaseFactory(
+        handling_desk=desk,
+        created_by=by,
+        client=client,
+        opened_at=when,
+        last_activity_at=when,
+        **fields,
+    )
+    ConsultationFactory(
+        case=case,
+        created_by=by,
+        occurred_at=when,
+        language=_language(language),
+        topics=list(topics),
+    )
+    return case
+
+
+def as_user(client, user):
+    """The test client, signed in as `user`."""
+    client.force_login(user)
+    return client

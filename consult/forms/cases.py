@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consult.access import case_access
 from consult.models import (
     CaseOutcome,
     CaseStatus,
@@ -24,8 +25,6 @@ from consult.selectors.cases import (
 )
 from consult.selectors.people import assignable_users, visible_desks
 from municipalities.models import Municipality
-from municipalities.roles import Capability
-from municipalities.visibility import user_can
 
 from .fields import ColleagueChoiceField, language_label
 from .widgets import DateInput, QuickSelect
@@ -215,7 +214,8 @@ class CaseEditForm(forms.Form):
             # The current assignee no longer sees the case (moved desk, left):
             # keep them selectable so that saving a title does not unassign.
             colleagues.append(case.assignee)
-        self.can_assign = user_can(user, Capability.ASSIGN_WORK, desk=case.handling_desk)
+        access = case_access(user, case)
+        self.can_assign = access.can_assign
         if not self.can_assign:
             # Without ASSIGN_WORK a person can take a case on, not hand it
             # to somebody else or unassign a colleague.
@@ -228,7 +228,7 @@ class CaseEditForm(forms.Form):
         )
         # Keep the field order readable: assignee after outcome.
         self.order_fields(["version", "title", "status", "outcome", "assignee", "sensitive_notes"])
-        self.can_see_sensitive = user_can(user, Capability.VIEW_SENSITIVE_NOTES, desk=case.handling_desk)
+        self.can_see_sensitive = access.can_see_sensitive_notes
         if not self.can_see_sensitive:
             del self.fields["sensitive_notes"]
 

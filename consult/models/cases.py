@@ -26,8 +26,14 @@ class CaseOutcome(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CaseQuerySet:
-        return self.filter(visible_desks_q(user, capability=Capability.VIEW_CASES, desk_field="handling_desk_id"))
+    def visible_to(self, user, *, extra: models.Q | None = None) -> CaseQuerySet:
+        """Cases handled at a desk `user` sees, plus `extra`: the cases a
+        feature grants on its own terms (consult.access.extra_case_scope,
+        e.g. forwarded to the user's desk), OR-ed in by the one visibility
+        function."""
+        return self.filter(
+            visible_desks_q(user, capability=Capability.VIEW_CASES, desk_field="handling_desk_id", extra=extra)
+        )
 
     def open(self) -> CaseQuerySet:
         return self.exclude(status=CaseStatus.CLOSED)

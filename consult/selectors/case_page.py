@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from django.utils.translation import gettext
 
+from accounts.models import User
 from core.models import AuditEvent
 
 from ..models import Action, Case, Consultation, FollowUp, Topic
@@ -62,7 +63,7 @@ def case_audit_trail(case: Case, *, limit: int = 200) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[:limit])
 
 
-def case_links(case: Case, *, user) -> tuple[list[Case], list[Case]]:
+def case_links(case: Case, *, user: User) -> tuple[list[Case], list[Case]]:
     """(earlier cases, later cases) linked to `case` (再相談) that `user` may
     see: a link never reveals a case at a desk outside the viewer's scope."""
     visible = Case.objects.visible_to(user).select_related("client").defer("sensitive_notes")
@@ -112,7 +113,7 @@ def _changed_values(events: list[AuditEvent], field_name: str) -> set:
 
 
 def case_timeline(
-    *, user, consultations: list[Consultation], follow_ups: list[FollowUp], events: list[AuditEvent]
+    *, user: User, consultations: list[Consultation], follow_ups: list[FollowUp], events: list[AuditEvent]
 ) -> list[TimelineEntry]:
     """Consultations, follow-ups and recorded changes of one case, newest
     first.  At most two extra queries, only when such changes exist: the

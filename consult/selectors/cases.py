@@ -36,6 +36,8 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accounts.models import User
+
 from ..models import Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
 
 DEFAULT_COUNT_CAP = 10_000
@@ -121,7 +123,7 @@ def reference_query(q: str) -> str | None:
     return text if _REFERENCE_QUERY.match(text) else None
 
 
-def _search(qs: QuerySet[Case], q: str, user) -> QuerySet[Case]:
+def _search(qs: QuerySet[Case], q: str, user: User) -> QuerySet[Case]:
     q = (q or "").strip()
     if not q:
         return qs
@@ -155,8 +157,17 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-def _filtered(user, filters: CaseFilters, today: date) -> QuerySet[Case]:
+def _filtered(user: User, filters: CaseFilters, today: date) -> QuerySet[Case]:
     qs = _search(Case.objects.visible_to(user), filters.q, user)
+    qs = _by_status_desk_assignee(qs, filters, user)
+    qs = _by_content(qs, filters)
+    qs = _by_dates_and_residence(qs, filters)
+    if filters.overdue:
+        qs = qs.with_overdue_follow_ups(today)
+    return qs
+
+
+def _by_status_desk_assignee(qs: QuerySet[Case], filters: CaseFilters, user: User) -> QuerySet[Case]:
     if filters.status == STATUS_ACTIVE:
         qs = qs.open()
     elif filters.status:
@@ -169,19 +180,20 @@ def _filtered(user, filters: CaseFilters, today: date) -> QuerySet[Case]:
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
         qs = qs.filter(assignee_id=int(filters.assignee))
+    return qs
+
+
+def _by_content(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    """Language used and topic (a parent topic includes its children)."""
     if filters.language_id:
         qs = qs.filter(Exists(Consultation.objects.filter(case=OuterRef("pk"), language_id=filters.language_id)))
     if filters.topic_id:
-        qs = qs.filter(
-            Exists(
-                ConsultationTopic.objects.filter(
-                    consultation__case=OuterRef("pk"),
-                    topic_id__in=Topic.objects.filter(Q(pk=filters.topic_id) | Q(parent_id=filters.topic_id)).values(
-                        "pk"
-                    ),
-                )
-            )
-        )
+        topics = Topic.objects.filter(Q(pk=filters.topic_id) | Q(parent_id=filters.topic_id)).values("pk")
+        qs = qs.filter(Exists(ConsultationTopic.objects.filter(consultation__case=OuterRef("pk"), topic_id__in=topics)))
+    return qs
+
+
+def _by_dates_and_residence(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.opened_from:
         qs = qs.filter(opened_at__gte=_day_start(filters.opened_from))
     if filters.opened_to:
@@ -190,8 +202,6 @@ def _filtered(user, filters: CaseFilters, today: date) -> QuerySet[Case]:
         qs = qs.filter(client__lives_outside_area=True)
     elif filters.residence:
         qs = qs.filter(client__residence_municipality_id=int(filters.residence))
-    if filters.overdue:
-        qs = qs.with_overdue_follow_ups(today)
     return qs
 
 
@@ -251,7 +261,7 @@ def _with_row_data(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_list(
     *,
-    user,
+    user: User,
     filters: CaseFilters | None = None,
     cursor: str | None = None,
     per_page: int = DEFAULT_PER_PAGE,

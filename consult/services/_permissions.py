@@ -1,22 +1,34 @@
-"""Permission checks shared by the services (forms can be forged: every
-service checks again what the view already checked)."""
+"""Permission checks shared by the services.  Forms can be forged, so every
+service checks again what the view already checked — on a case through
+``case_access`` (consult/access.py), the one answer; on a desk or a client
+(a new case, a new client, a merge) through the capability at that desk."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import User
 from municipalities.models import Desk
 from municipalities.visibility import user_can
 
-from ..models import Client
+from ..access import case_access
+from ..models import Case, Client
 
 
-def _require(user, capability: str, desk: Desk) -> None:
-    if not user_can(user, capability, desk=desk):
+def require_case(by: User, case: Case, *rights: str) -> None:
+    """403 unless `case_access(by, case)` grants every one of `rights`
+    (attribute names of CaseAccess, e.g. "can_edit")."""
+    access = case_access(by, case)
+    if not all(getattr(access, right) for right in rights):
         raise PermissionDenied
 
 
-def _require_client_visible(user, client: Client | None) -> None:
+def require_at_desk(by: User, capability: str, desk: Desk) -> None:
+    if not user_can(by, capability, desk=desk):
+        raise PermissionDenied
+
+
+def require_client_visible(by: User, client: Client | None) -> None:
     """A posted client id must be one the user may see (forms can be forged)."""
-    if client is not None and not Client.objects.visible_to(user).filter(pk=client.pk).exists():
+    if client is not None and not Client.objects.visible_to(by).filter(pk=client.pk).exists():
         raise PermissionDenied

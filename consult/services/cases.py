@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_log
 from core.fiscal import fiscal_year
 from municipalities.models import Desk
-from municipalities.roles import Capability
 
 from ..models import (
     Case,
@@ -22,7 +22,7 @@ from ..models import (
     CaseStatus,
     Client,
 )
-from ._permissions import _require, _require_client_visible
+from ._permissions import require_case, require_client_visible
 
 
 class EditConflict(Exception):
@@ -57,20 +57,11 @@ def case_next_reference(*, desk: Desk, when: datetime | date | None = None) -> s
 EDITABLE_CASE_FIELDS = ("title", "status", "outcome", "assignee", "sensitive_notes")
 
 
-def case_update(*, case: Case, by, expected_version: int, changes: dict, request=None) -> Case:
+def case_update(*, case: Case, by: User, expected_version: int, changes: dict) -> Case:
     """Save `changes` only if nobody saved the case since `expected_version`
     was read (optimistic locking): a second editor gets EditConflict and
     nothing is silently overwritten."""
-    _require(by, Capability.VIEW_CASES, case.handling_desk)
-    unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    if "sensitive_notes" in changes:
-        _require(by, Capability.VIEW_SENSITIVE_NOTES, case.handling_desk)
-    status = changes.get("status", case.status)
-    outcome = changes.get("outcome", case.outcome)
-    if status == CaseStatus.CLOSED and not outcome:
-        raise ValidationError({"outcome": _("A closed case needs an outcome.")})
+    status = _check_case_update(case=case, by=by, changes=changes)
     values = dict(changes)
     if "assignee" in values:
         values["assignee_id"] = values.pop("assignee").pk if values["assignee"] else None
@@ -84,21 +75,52 @@ def case_update(*, case: Case, by, expected_version: int, changes: dict, request
         )
         if updated == 0:
             raise EditConflict(Case.objects.get(pk=case.pk))
-        diff = {
-            name: [_plain(getattr(case, name)), _plain(changes[name])]
-            for name in changes
-            if name != "sensitive_notes" and _plain(getattr(case, name)) != _plain(changes[name])
-        }
-        if "sensitive_notes" in changes and changes["sensitive_notes"] != case.sensitive_notes:
-            diff["sensitive_notes"] = ["…", "…"]  # never copy sensitive text into the trail
-        action = "update"
-        if status == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED:
-            action = "close"
-        elif status != CaseStatus.CLOSED and case.status == CaseStatus.CLOSED:
-            action = "reopen"
-        audit_log(actor=by, action=action, obj=case, case=case, desk=case.handling_desk, changes=diff, request=request)
+        audit_log(
+            actor=by,
+            action=_status_action(case.status, status),
+            obj=case,
+            case=case,
+            desk=case.handling_desk,
+            changes=_diff(case, changes),
+        )
     case.refresh_from_db()
     return case
+
+
+def _check_case_update(*, case: Case, by: User, changes: dict) -> str:
+    """Validate an edit and check it against case_access; returns the
+    status the case will have."""
+    require_case(by, case, "can_edit")
+    unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "sensitive_notes" in changes:
+        require_case(by, case, "can_see_sensitive_notes")
+    status = changes.get("status", case.status)
+    if (status == CaseStatus.CLOSED) != (case.status == CaseStatus.CLOSED):
+        require_case(by, case, "can_close")
+    if status == CaseStatus.CLOSED and not changes.get("outcome", case.outcome):
+        raise ValidationError({"outcome": _("A closed case needs an outcome.")})
+    return status
+
+
+def _diff(case: Case, changes: dict) -> dict:
+    diff = {
+        name: [_plain(getattr(case, name)), _plain(changes[name])]
+        for name in changes
+        if name != "sensitive_notes" and _plain(getattr(case, name)) != _plain(changes[name])
+    }
+    if "sensitive_notes" in changes and changes["sensitive_notes"] != case.sensitive_notes:
+        diff["sensitive_notes"] = ["…", "…"]  # never copy sensitive text into the trail
+    return diff
+
+
+def _status_action(before: str, after: str) -> str:
+    if after == CaseStatus.CLOSED and before != CaseStatus.CLOSED:
+        return "close"
+    if after != CaseStatus.CLOSED and before == CaseStatus.CLOSED:
+        return "reopen"
+    return "update"
 
 
 def _plain(value):
@@ -107,7 +129,7 @@ def _plain(value):
     return value
 
 
-def case_close(*, case: Case, by, outcome: str, expected_version: int, request=None) -> Case:
+def case_close(*, case: Case, by: User, outcome: str, expected_version: int) -> Case:
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": _("Choose how the case ended.")})
     return case_update(
@@ -115,14 +137,13 @@ def case_close(*, case: Case, by, outcome: str, expected_version: int, request=N
         by=by,
         expected_version=expected_version,
         changes={"status": CaseStatus.CLOSED, "outcome": outcome},
-        request=request,
     )
 
 
-def case_promote(*, case: Case, by, client: Client, request=None) -> Case:
+def case_promote(*, case: Case, by: User, client: Client) -> Case:
     """A quick contact becomes a full case with a client."""
-    _require(by, Capability.LOG_CONSULTATIONS, case.handling_desk)
-    _require_client_visible(by, client)
+    require_case(by, case, "can_log_consultation")
+    require_client_visible(by, client)
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(
             client=client, is_quick_contact=False, version=F("version") + 1, last_activity_at=timezone.now()
@@ -135,7 +156,6 @@ def case_promote(*, case: Case, by, client: Client, request=None) -> Case:
             desk=case.handling_desk,
             summary="promoted to a full case",
             changes={"client": [None, client.pk], "is_quick_contact": [True, False]},
-            request=request,
         )
     case.refresh_from_db()
     return case
@@ -145,7 +165,7 @@ def case_promote(*, case: Case, by, client: Client, request=None) -> Case:
 VIEW_AUDIT_THROTTLE = timedelta(minutes=5)
 
 
-def case_record_view(*, case: Case, by, request=None, throttle: timedelta = VIEW_AUDIT_THROTTLE):
+def case_record_view(*, case: Case, by: User, throttle: timedelta = VIEW_AUDIT_THROTTLE):
     """Record that `by` opened the case page (DESIGN §8: who viewed personal data).
 
     Throttled: a reload by the same person within `throttle` of their last
@@ -161,13 +181,13 @@ def case_record_view(*, case: Case, by, request=None, throttle: timedelta = VIEW
     )
     if recent.exists():
         return None
-    return audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk, request=request)
+    return audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk)
 
 
-def case_link_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
+def case_link_earlier(*, case: Case, earlier: Case, by: User) -> Case:
     """Link `earlier` to `case` as an earlier matter of the same person (再相談)."""
-    _require(by, Capability.VIEW_CASES, case.handling_desk)
-    _require(by, Capability.VIEW_CASES, earlier.handling_desk)
+    require_case(by, case, "can_edit")
+    require_case(by, earlier, "can_see_details")
     if earlier.pk == case.pk:
         raise ValidationError(_("A case cannot be linked to itself."))
     if earlier.opened_at > case.opened_at:
@@ -184,13 +204,12 @@ def case_link_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
             case=case,
             desk=case.handling_desk,
             changes={"earlier_cases": [None, earlier.reference]},
-            request=request,
         )
     return case
 
 
-def case_unlink_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
-    _require(by, Capability.VIEW_CASES, case.handling_desk)
+def case_unlink_earlier(*, case: Case, earlier: Case, by: User) -> Case:
+    require_case(by, case, "can_edit")
     with transaction.atomic():
         case.earlier_cases.remove(earlier)
         audit_log(
@@ -200,6 +219,5 @@ def case_unlink_earlier(*, case: Case, earlier: Case, by, request=None) -> Case:
             case=case,
             desk=case.handling_desk,
             changes={"earlier_cases": [earlier.reference, None]},
-            request=request,
         )
     return case

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_log
 from municipalities.models import Desk
 from municipalities.roles import Capability
@@ -15,7 +16,7 @@ from ..models import (
     Case,
     Client,
 )
-from ._permissions import _require
+from ._permissions import require_at_desk
 
 CLIENT_FIELDS = (
     "name",
@@ -55,16 +56,16 @@ def _client_build(*, desk: Desk, data: dict) -> Client:
     return client
 
 
-def client_create(*, by, desk: Desk, data: dict, request=None) -> Client:
-    _require(by, Capability.LOG_CONSULTATIONS, desk)
+def client_create(*, by: User, desk: Desk, data: dict) -> Client:
+    require_at_desk(by, Capability.LOG_CONSULTATIONS, desk)
     client = _client_build(desk=desk, data=data)
     with transaction.atomic():
         client.save()
-        audit_log(actor=by, action="create", obj=client, desk=desk, request=request)
+        audit_log(actor=by, action="create", obj=client, desk=desk)
     return client
 
 
-def client_merge(*, keep: Client, merge: Client, by, request=None) -> Client:
+def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
     """Merge a duplicate into `keep`: every case follows, blank fields of
     `keep` are filled from the duplicate, and the duplicate stays as a
     tombstone pointing at `keep` (links and the audit trail still resolve)."""
@@ -72,8 +73,8 @@ def client_merge(*, keep: Client, merge: Client, by, request=None) -> Client:
         raise ValidationError(_("A client cannot be merged with itself."))
     if keep.merged_into_id or merge.merged_into_id:
         raise ValidationError(_("One of these clients has already been merged."))
-    _require(by, Capability.MERGE_CLIENTS, keep.registered_desk)
-    _require(by, Capability.MERGE_CLIENTS, merge.registered_desk)
+    require_at_desk(by, Capability.MERGE_CLIENTS, keep.registered_desk)
+    require_at_desk(by, Capability.MERGE_CLIENTS, merge.registered_desk)
     with transaction.atomic():
         locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])}
         keep, merge = locked[keep.pk], locked[merge.pk]
@@ -94,6 +95,5 @@ def client_merge(*, keep: Client, merge: Client, by, request=None) -> Client:
             desk=keep.registered_desk,
             summary=f"client {merge.pk} merged into {keep.pk}",
             changes={"merged_client": merge.pk, "cases_moved": moved, "fields_filled": filled},
-            request=request,
         )
     return keep

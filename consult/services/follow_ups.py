@@ -9,18 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_log
-from municipalities.roles import Capability
 
 from ..models import (
     Case,
     FollowUp,
 )
-from ._permissions import _require
+from ._permissions import require_case
 
 
-def follow_up_create(*, case: Case, by, due_date: date, note: str, assignee=None, request=None) -> FollowUp:
-    _require(by, Capability.VIEW_CASES, case.handling_desk)
+def follow_up_create(*, case: Case, by: User, due_date: date, note: str, assignee: User | None = None) -> FollowUp:
+    require_case(by, case, "can_edit")
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
             case=case, due_date=due_date, note=note, assignee=assignee or by, created_by=by
@@ -33,13 +33,12 @@ def follow_up_create(*, case: Case, by, due_date: date, note: str, assignee=None
             case=case,
             desk=case.handling_desk,
             changes={"due_date": due_date.isoformat()},
-            request=request,
         )
     return follow_up
 
 
-def follow_up_set_status(*, follow_up: FollowUp, by, status: str, request=None) -> FollowUp:
-    _require(by, Capability.VIEW_CASES, follow_up.case.handling_desk)
+def follow_up_set_status(*, follow_up: FollowUp, by: User, status: str) -> FollowUp:
+    require_case(by, follow_up.case, "can_edit")
     if status not in (FollowUp.Status.DONE, FollowUp.Status.CANCELLED, FollowUp.Status.OPEN):
         raise ValidationError(_("Unknown follow-up status."))
     with transaction.atomic():
@@ -54,6 +53,5 @@ def follow_up_set_status(*, follow_up: FollowUp, by, status: str, request=None) 
             case=follow_up.case,
             desk=follow_up.case.handling_desk,
             changes={"status": [before, status]},
-            request=request,
         )
     return follow_up

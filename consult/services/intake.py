@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_log
 from municipalities.models import Desk
 from municipalities.roles import Capability
@@ -28,7 +29,7 @@ from ..models import (
     Language,
     Topic,
 )
-from ._permissions import _require, _require_client_visible
+from ._permissions import require_at_desk, require_case, require_client_visible
 from .cases import case_next_reference
 from .clients import _client_build
 
@@ -42,7 +43,7 @@ class FollowUpRequest:
 
 def consultation_log(
     *,
-    by,
+    by: User,
     desk: Desk,
     channel: str,
     language: Language,
@@ -60,7 +61,6 @@ def consultation_log(
     sensitive_notes: str = "",
     quick: bool = False,
     new_client: dict | None = None,
-    request=None,
 ) -> Consultation:
     """Log one contact: into `case` (再相談) or a new case.
 
@@ -74,15 +74,9 @@ def consultation_log(
     below) instead of a look-up first: that saves a query on every intake
     (budget: 15 per POST) and costs a rolled-back transaction only on the
     rare resubmission."""
-    _require(by, Capability.LOG_CONSULTATIONS, desk)
-    if case is not None:
-        _require(by, Capability.LOG_CONSULTATIONS, case.handling_desk)
-    if new_client is not None and (client is not None or case is not None):
-        raise ValueError("new_client is for a new case without a client")
-    _require_client_visible(by, client)
-    if sensitive_notes:
-        # 要配慮個人情報 has its own permission; a forged form field must not bypass it.
-        _require(by, Capability.VIEW_SENSITIVE_NOTES, case.handling_desk if case is not None else desk)
+    _check_consultation(
+        by=by, desk=desk, case=case, client=client, new_client=new_client, sensitive_notes=sensitive_notes
+    )
     if not topics:
         raise ValidationError(_("Choose at least one topic."))
     if outcome and outcome not in CaseOutcome.values:
@@ -93,40 +87,24 @@ def consultation_log(
         with transaction.atomic():
             if new_client_obj is not None:
                 new_client_obj.save()
-                audit_log(actor=by, action="create", obj=new_client_obj, desk=desk, request=request)
+                audit_log(actor=by, action="create", obj=new_client_obj, desk=desk)
                 client = new_client_obj
             created_case = case is None
             if created_case:
-                case = Case.objects.create(
-                    reference=case_next_reference(desk=desk, when=occurred_at),
-                    handling_desk=desk,
+                case = _case_open(
+                    by=by,
+                    desk=desk,
                     client=client,
-                    status=CaseStatus.CLOSED if outcome == CaseOutcome.RESOLVED else CaseStatus.OPEN,
                     outcome=outcome,
-                    closed_at=occurred_at if outcome == CaseOutcome.RESOLVED else None,
-                    is_quick_contact=quick,
+                    occurred_at=occurred_at,
+                    quick=quick,
                     sensitive_notes=sensitive_notes,
                     title=topics[0].name[:200],
-                    assignee=by,
-                    opened_at=occurred_at,
-                    last_activity_at=occurred_at,
-                    created_by=by,
                 )
             else:
-                updates = {"last_activity_at": max(case.last_activity_at, occurred_at), "version": F("version") + 1}
-                if outcome:
-                    updates["outcome"] = outcome
-                    if outcome == CaseOutcome.RESOLVED:
-                        updates.update(status=CaseStatus.CLOSED, closed_at=occurred_at)
-                    elif case.status == CaseStatus.CLOSED:
-                        updates.update(status=CaseStatus.IN_PROGRESS, closed_at=None)
-                elif case.status == CaseStatus.CLOSED:
-                    updates.update(status=CaseStatus.IN_PROGRESS, closed_at=None, outcome=CaseOutcome.CONTINUING)
-                if sensitive_notes:
-                    updates["sensitive_notes"] = (
-                        f"{case.sensitive_notes}\n\n{sensitive_notes}" if case.sensitive_notes else sensitive_notes
-                    )
-                Case.objects.filter(pk=case.pk).update(**updates)
+                Case.objects.filter(pk=case.pk).update(
+                    **_case_updates(case, outcome=outcome, occurred_at=occurred_at, sensitive_notes=sensitive_notes)
+                )
             consultation = Consultation.objects.create(
                 case=case,
                 desk=desk,
@@ -158,7 +136,6 @@ def consultation_log(
                 case=case,
                 desk=desk,
                 summary=("new case" if created_case else "consultation added"),
-                request=request,
             )
     except IntegrityError:
         # The same form was submitted before (or concurrently): the unique
@@ -169,3 +146,69 @@ def consultation_log(
             raise
         return existing
     return consultation
+
+
+def _check_consultation(
+    *, by: User, desk: Desk, case: Case | None, client: Client | None, new_client: dict | None, sensitive_notes: str
+) -> None:
+    require_at_desk(by, Capability.LOG_CONSULTATIONS, desk)
+    if case is not None:
+        require_case(by, case, "can_log_consultation")
+    if new_client is not None and (client is not None or case is not None):
+        raise ValueError("new_client is for a new case without a client")
+    require_client_visible(by, client)
+    if sensitive_notes:
+        # 要配慮個人情報 has its own permission; a forged form field must not bypass it.
+        if case is not None:
+            require_case(by, case, "can_see_sensitive_notes")
+        else:
+            require_at_desk(by, Capability.VIEW_SENSITIVE_NOTES, desk)
+
+
+def _case_open(
+    *,
+    by: User,
+    desk: Desk,
+    client: Client | None,
+    outcome: str,
+    occurred_at: datetime,
+    quick: bool,
+    sensitive_notes: str,
+    title: str,
+) -> Case:
+    resolved = outcome == CaseOutcome.RESOLVED
+    return Case.objects.create(
+        reference=case_next_reference(desk=desk, when=occurred_at),
+        handling_desk=desk,
+        client=client,
+        status=CaseStatus.CLOSED if resolved else CaseStatus.OPEN,
+        outcome=outcome,
+        closed_at=occurred_at if resolved else None,
+        is_quick_contact=quick,
+        sensitive_notes=sensitive_notes,
+        title=title,
+        assignee=by,
+        opened_at=occurred_at,
+        last_activity_at=occurred_at,
+        created_by=by,
+    )
+
+
+def _case_updates(case: Case, *, outcome: str, occurred_at: datetime, sensitive_notes: str) -> dict:
+    """What another consultation changes on its case: the latest activity,
+    the outcome if one was chosen (resolved closes; anything else reopens a
+    closed case), appended sensitive notes."""
+    updates = {"last_activity_at": max(case.last_activity_at, occurred_at), "version": F("version") + 1}
+    if outcome:
+        updates["outcome"] = outcome
+        if outcome == CaseOutcome.RESOLVED:
+            updates.update(status=CaseStatus.CLOSED, closed_at=occurred_at)
+        elif case.status == CaseStatus.CLOSED:
+            updates.update(status=CaseStatus.IN_PROGRESS, closed_at=None)
+    elif case.status == CaseStatus.CLOSED:
+        updates.update(status=CaseStatus.IN_PROGRESS, closed_at=None, outcome=CaseOutcome.CONTINUING)
+    if sensitive_notes:
+        updates["sensitive_notes"] = (
+            f"{case.sensitive_notes}\n\n{sensitive_notes}" if case.sensitive_notes else sensitive_notes
+        )
+    return updates

@@ -9,14 +9,14 @@ bind a form, call one service, redirect.  Every state change is POST only.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consult.access import get_case_for_user, get_follow_up_for_user
+from consult.access import case_access, get_case_for_user, get_follow_up_for_user
 from consult.forms.cases import CaseCloseForm, CaseEditForm, CaseListFilterForm, CaseReopenForm, EarlierCaseForm
 from consult.forms.follow_ups import FollowUpForm, FollowUpStatusForm
 from consult.models import Case, CaseOutcome, CaseStatus
@@ -90,9 +90,10 @@ def _render_case(request, case: Case, **forms):
     follow_ups = case_page.case_follow_ups(case)
     events = case_page.case_change_events(case)
     earlier, later = case_page.case_links(case, user=user)
-    can_audit = user_can(user, Capability.VIEW_AUDIT_TRAIL, desk=desk)
+    access = case_access(user, case)
     context = {
         "case": case,
+        "access": access,
         "timeline": case_page.case_timeline(
             user=user, consultations=consultations, follow_ups=follow_ups, events=events
         ),
@@ -101,8 +102,7 @@ def _render_case(request, case: Case, **forms):
         "follow_ups": follow_ups,
         "earlier_cases": earlier,
         "later_cases": later,
-        "can_see_sensitive": user_can(user, Capability.VIEW_SENSITIVE_NOTES, desk=desk),
-        "audit_trail": case_page.case_audit_trail(case) if can_audit else None,
+        "audit_trail": case_page.case_audit_trail(case) if access.can_see_audit_trail else None,
         "follow_up_form": forms.get("follow_up_form")
         or FollowUpForm(colleagues=colleagues, default_assignee=case.assignee, desk=case.handling_desk),
         "close_form": forms.get("close_form") or CaseCloseForm(initial={"version": case.version}),
@@ -121,7 +121,7 @@ def case_detail(request, pk: int):
     case = get_case_for_user(request.user, pk)
     # Who opened a page with personal data (DESIGN §8); a reload within
     # case_services.VIEW_AUDIT_THROTTLE adds nothing.
-    case_services.case_record_view(case=case, by=request.user, request=request)
+    case_services.case_record_view(case=case, by=request.user)
     return _render_case(request, case)
 
 
@@ -169,7 +169,7 @@ def case_edit(request, pk: int):
                 return redirect(case)
             try:
                 case_services.case_update(
-                    case=case, by=user, expected_version=form.cleaned_data["version"], changes=changes, request=request
+                    case=case, by=user, expected_version=form.cleaned_data["version"], changes=changes
                 )
             except EditConflict as conflict:
                 current = conflict.case
@@ -195,6 +195,8 @@ def case_edit(request, pk: int):
 def case_close(request, pk: int):
     user = request.user
     case = get_case_for_user(user, pk, write=True)
+    if not case_access(user, case).can_close:
+        raise PermissionDenied
     form = CaseCloseForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, close_form=form)
@@ -204,7 +206,6 @@ def case_close(request, pk: int):
             by=user,
             outcome=form.cleaned_data["outcome"],
             expected_version=form.cleaned_data["version"],
-            request=request,
         )
     except EditConflict:
         messages.error(
@@ -220,6 +221,8 @@ def case_close(request, pk: int):
 def case_reopen(request, pk: int):
     user = request.user
     case = get_case_for_user(user, pk, write=True)
+    if not case_access(user, case).can_close:
+        raise PermissionDenied
     form = CaseReopenForm(request.POST)
     if not form.is_valid() or case.status != CaseStatus.CLOSED:
         messages.error(request, _("This case is not closed."))
@@ -230,7 +233,6 @@ def case_reopen(request, pk: int):
             by=user,
             expected_version=form.cleaned_data["version"],
             changes={"status": CaseStatus.IN_PROGRESS, "outcome": CaseOutcome.CONTINUING},
-            request=request,
         )
     except EditConflict:
         messages.error(
@@ -256,7 +258,6 @@ def case_follow_up_add(request, pk: int):
         due_date=form.cleaned_data["due_date"],
         note=form.cleaned_data["note"],
         assignee=form.cleaned_data.get("assignee"),
-        request=request,
     )
     messages.success(request, _("The follow-up was added."))
     return redirect(f"{case.get_absolute_url()}#follow-ups")
@@ -268,9 +269,7 @@ def follow_up_status(request, pk: int):
     follow_up = get_follow_up_for_user(user, pk, write=True)
     form = FollowUpStatusForm(request.POST)
     if form.is_valid():
-        follow_up_services.follow_up_set_status(
-            follow_up=follow_up, by=user, status=form.cleaned_data["status"], request=request
-        )
+        follow_up_services.follow_up_set_status(follow_up=follow_up, by=user, status=form.cleaned_data["status"])
         messages.success(request, _("The follow-up was updated."))
     else:
         messages.error(request, _("Unknown follow-up status."))
@@ -290,7 +289,7 @@ def case_link_earlier(request, pk: int):
             form.add_error("reference", _("No case with this reference number is visible to you."))
         else:
             try:
-                case_services.case_link_earlier(case=case, earlier=earlier, by=user, request=request)
+                case_services.case_link_earlier(case=case, earlier=earlier, by=user)
             except ValidationError as error:
                 form.add_error("reference", error)
     if not form.is_valid():
@@ -304,6 +303,6 @@ def case_unlink_earlier(request, pk: int, earlier_pk: int):
     user = request.user
     case = get_case_for_user(user, pk, write=True)
     earlier = get_case_for_user(user, earlier_pk)
-    case_services.case_unlink_earlier(case=case, earlier=earlier, by=user, request=request)
+    case_services.case_unlink_earlier(case=case, earlier=earlier, by=user)
     messages.success(request, _("The link was removed."))
     return redirect(case)

@@ -70,7 +70,7 @@ def client_detail(request, pk: int):
     personal data is recorded in the audit trail (DESIGN §8)."""
     client = get_client_for_user(request.user, pk)
     cases = client_cases(request.user, client)
-    audit_log(actor=request.user, action="view", obj=client, desk=client.registered_desk, request=request)
+    audit_log(actor=request.user, action="view", obj=client, desk=client.registered_desk)
     client.nationality_name = country_name(client.nationality)
     context = {"client": client, "cases": cases, "can_log": user_can(request.user, Capability.LOG_CONSULTATIONS)}
     return render(request, "consult/clients/detail.html", context)

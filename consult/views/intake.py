@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consult.access import get_case_for_user
+from consult.access import case_access, get_case_for_user
 from consult.forms.clients import CLIENT_NEW, ClientChoiceForm, ClientForm
 from consult.forms.intake import IntakeForm
 from consult.models import Client
@@ -158,7 +158,6 @@ def _save(request, form, choice, client_form, *, case, quick):
             follow_up=follow_up,
             sensitive_notes=(data.get("sensitive_notes") or "").strip(),
             quick=quick,
-            request=request,
         )
     except ValidationError as error:
         target = client_form if new_client is not None and hasattr(error, "error_dict") else form
@@ -181,7 +180,7 @@ def consultation_quick(request):
 @require_http_methods(["GET", "POST"])
 def case_consultation_new(request, pk: int):
     case = get_case_for_user(request.user, pk, write=True)
-    if not user_can(request.user, Capability.LOG_CONSULTATIONS, desk=case.handling_desk):
+    if not case_access(request.user, case).can_log_consultation:
         raise PermissionDenied
     return _intake(request, case=case)
 
@@ -190,7 +189,7 @@ def case_consultation_new(request, pk: int):
 def case_promote(request, pk: int):
     """A quick contact becomes a full case: pick the client or register one."""
     case = get_case_for_user(request.user, pk, write=True)
-    if not user_can(request.user, Capability.LOG_CONSULTATIONS, desk=case.handling_desk):
+    if not case_access(request.user, case).can_log_consultation:
         raise PermissionDenied
     if not case.is_quick_contact:
         messages.info(request, _("%(reference)s is already a full case.") % {"reference": case.reference})
@@ -205,10 +204,8 @@ def case_promote(request, pk: int):
                 with transaction.atomic():
                     client = choice.client
                     if new:
-                        client = client_create(
-                            by=request.user, desk=case.handling_desk, data=client_form.client_data(), request=request
-                        )
-                    case_promote_service(case=case, by=request.user, client=client, request=request)
+                        client = client_create(by=request.user, desk=case.handling_desk, data=client_form.client_data())
+                    case_promote_service(case=case, by=request.user, client=client)
             except ValidationError as error:
                 _apply_service_error(client_form if new else choice, error)
             else:

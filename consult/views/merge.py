@@ -90,7 +90,7 @@ def client_merge(request):
     form = ClientMergeForm(request.POST or None, initial={"keep": keep.pk, "merge": merge.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            client_services.client_merge(keep=keep, merge=merge, by=user, request=request)
+            client_services.client_merge(keep=keep, merge=merge, by=user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

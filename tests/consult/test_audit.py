@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from consult import services
 from core.models import AuditEvent
-from tests.consult.test_case_list import make_case
+from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,21 @@ def test_audit_events_cannot_be_deleted(hub_staff, case):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent")
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_service_records_the_address_of_the_request_it_serves(client, hub_staff, case):
+    """The address comes from the request context set by
+    core.middleware.AuditContextMiddleware, not from an argument."""
+    client.force_login(hub_staff)
+    client.post(
+        reverse("consult:case_close", args=[case.pk]),
+        {"outcome": "resolved", "version": case.version},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    event = AuditEvent.objects.get(case=case, action="close")
+    assert event.ip_address == "203.0.113.7"
+
+
+def test_outside_a_request_no_address_is_recorded(hub_staff, case):
+    services.follow_up_create(case=case, by=hub_staff, due_date=case.opened_at.date(), note="確認")
+    assert AuditEvent.objects.get(case=case, action="create", object_type="consult.followup").ip_address is None

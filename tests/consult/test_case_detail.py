@@ -17,8 +17,7 @@ from consult.models import Case, CaseStatus, FollowUp, Language
 from core.models import AuditEvent
 from municipalities.roles import Capability
 from municipalities.visibility import clear_visibility_cache, user_can
-from tests.consult.test_case_list import make_case
-from tests.factories import ClientFactory, ConsultationFactory
+from tests.factories import ClientFactory, ConsultationFactory, as_user, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +42,6 @@ def ibr_case(ibara_desk, ibara_clerk):
 
 def detail(case):
     return reverse("consult:case_detail", args=[case.pk])
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def shown_again_with_errors(response) -> str:

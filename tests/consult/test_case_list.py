@@ -17,33 +17,11 @@ from consult import selectors, services
 from consult.models import Case, Client, Consultation, FollowUp, Language, Topic
 from consult.selectors import CaseFilters
 from consult.selectors.cases import _encode_cursor
-from tests.factories import CaseFactory, ClientFactory, ConsultationFactory
+from tests.factories import ClientFactory, ConsultationFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("consult:case_list")
-
-
-def make_case(desk, by, *, client=None, language="vi", topics=("residency.extension",), when=None, **fields):
-    """A case with one consultation, as the intake would leave it."""
-    when = when or timezone.now()
-    fields.setdefault("reference", f"{desk.code}-2026-{Case.objects.count() + 1:05d}")
-    case = CaseFactory(
-        handling_desk=desk,
-        created_by=by,
-        client=client,
-        opened_at=when,
-        last_activity_at=when,
-        **fields,
-    )
-    ConsultationFactory(
-        case=case,
-        created_by=by,
-        occurred_at=when,
-        language=Language.objects.get(code=language),
-        topics=list(topics),
-    )
-    return case
 
 
 def references(response) -> list[str]:

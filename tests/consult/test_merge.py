@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from consult.models import Case, Client
 from core.models import AuditEvent
-from tests.consult.test_case_list import make_case
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, as_user, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +25,6 @@ def pair(hub_desk, hub_staff):
     keep_case = make_case(hub_desk, hub_staff, client=keep)
     merge_cases = [make_case(hub_desk, hub_staff, client=merge) for _ in range(2)]
     return keep, merge, keep_case, merge_cases
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_coordinator_compares_side_by_side(client, coordinator, pair):
