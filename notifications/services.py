@@ -405,7 +405,7 @@ def notification_mark_all_read(*, by) -> int:
     return Notification.objects.for_inbox(by).unread().update(read_at=timezone.now())
 
 
-def notification_retry(*, notification: Notification, by, request=None) -> Notification:
+def notification_retry(*, notification: Notification, by) -> Notification:
     """A coordinator sends a failed (or stuck) row again, now."""
     if notification.state not in (State.FAILED, State.PENDING, State.CLAIMED):
         raise PermissionDenied
@@ -424,7 +424,6 @@ def notification_retry(*, notification: Notification, by, request=None) -> Notif
             desk=notification.desk,
             summary=f"retry {notification.kind} #{notification.pk}",
             changes={"state": [before, State.PENDING]},
-            request=request,
         )
         ids = [notification.pk]
         transaction.on_commit(lambda: wake(ids))

@@ -111,6 +111,6 @@ def retry(request, pk: int):
     if notification.state == State.SENT or notification.state == State.CANCELLED:
         messages.info(request, _("This notification needs no retry."))
     else:
-        services.notification_retry(notification=notification, by=request.user, request=request)
+        services.notification_retry(notification=notification, by=request.user)
         messages.success(request, _("The notification will be sent again now."))
     return redirect("notifications:operator")
