@@ -13,9 +13,7 @@ real `celery worker --pool=solo` process on a queue of its own; the mail
 backend is Django's in-memory one (the cost of rendering and building each
 Japanese/English message is measured, an SMTP relay's is not).
 
-Refuses a database whose name does not contain "bench".  It lives in
-consult/ because it needs follow-ups (the reminders' objects); it moves to
-demo/ with the other bench_* commands.
+Refuses a database whose name does not contain "bench".
 """
 
 from __future__ import annotations
@@ -36,8 +34,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from consult import bench
 from consult.models import Case, FollowUp
+from demo.bench import dataset as bench
 from municipalities.models import Desk
 from notifications import services
 from notifications.models import Channel, Notification, State

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consult", "0005_client_merged_into_partial_index"),
+        ("consult", "0006_glossary_labels"),
     ]
 
     operations = [
