@@ -5,6 +5,7 @@ See docs/decisions/0002-beat-scheduler.md.
 """
 
 import os
+import uuid
 from pathlib import Path
 
 from celery import Celery
@@ -18,9 +19,19 @@ app = Celery("madoguchi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Each beat process names itself, so that the notifications tick can tell a
+# second beat (started by mistake) from the leader and drop its ticks.
+BEAT_ID = uuid.uuid4().hex[:12]
+
 app.conf.beat_schedule = {
     # Proves that beat and a worker are alive; /healthz reads its timestamp.
     "beat-heartbeat": {"task": "core.tasks.beat_heartbeat", "schedule": settings.HEARTBEAT_INTERVAL_SECONDS},
+    # Produces reminders, claims due notifications, sweeps dead claims.
+    "notifications-tick": {
+        "task": "notifications.tasks.tick",
+        "schedule": settings.NOTIFICATIONS_TICK_SECONDS,
+        "args": (BEAT_ID,),
+    },
 }
 
 # Without REDIS_URL the broker is kombu's filesystem transport

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -320,6 +321,20 @@ HEALTHZ_BEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_BEAT_MAX_AGE_SECONDS"
 
 # --- Office hours for notifications (DESIGN §6) ----------------------------
 OFFICE_HOURS = (os.environ.get("OFFICE_HOURS_START", "08:30"), os.environ.get("OFFICE_HOURS_END", "17:15"))
+# Beat wakes the notifications tick this often; it claims due rows
+# (notifications/services.py).  A claim older than the lease belongs to a
+# worker that died: the sweep makes it due again.
+NOTIFICATIONS_TICK_SECONDS = float(os.environ.get("NOTIFICATIONS_TICK_SECONDS", "60"))
+# E-mails wait for office hours (DESIGN §6); a site (or a benchmark) may
+# send around the clock with NOTIFICATIONS_OFFICE_HOURS_ONLY=0.
+NOTIFICATIONS_OFFICE_HOURS_ONLY = env_bool("NOTIFICATIONS_OFFICE_HOURS_ONLY", True)
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "600"))
+# Follow-ups: the form's default due date, and when an overdue one is
+# escalated to the desk's coordinators — both in business days.
+FOLLOW_UP_DEFAULT_BUSINESS_DAYS = int(os.environ.get("FOLLOW_UP_DEFAULT_BUSINESS_DAYS", "5"))
+FOLLOW_UP_ESCALATION_BUSINESS_DAYS = int(os.environ.get("FOLLOW_UP_ESCALATION_BUSINESS_DAYS", "2"))
+# Links in e-mails point here (the portal as staff reach it).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Interpreters (DESIGN §5) ------------------------------------------------
 # Minutes kept free before and after every on-site job (travel); the

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Language, Organisation, ResidenceStatus, Topic
+from .models import FollowUpTemplate, Language, Organisation, ResidenceStatus, Topic
 
 
 @admin.register(Language)
@@ -30,3 +30,11 @@ class OrganisationAdmin(TranslationAdmin):
     list_display = ("code", "name", "kind", "phone", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name_ja", "name_en")
+
+
+@admin.register(FollowUpTemplate)
+class FollowUpTemplateAdmin(TranslationAdmin):
+    list_display = ("topic", "note", "business_days", "active")
+    list_filter = ("active",)
+    search_fields = ("topic__code", "topic__name_ja", "note_ja", "note_en")
+    autocomplete_fields = ("topic",)

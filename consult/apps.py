@@ -18,3 +18,9 @@ class ConsultConfig(AppConfig):
         from .selectors.handoffs import register_handoff_grant
 
         register_handoff_grant()
+
+        # consult's notification kinds (follow-ups, period of stay), registered
+        # with notifications, which sits below consult and cannot import it.
+        from . import reminders
+
+        reminders.register()

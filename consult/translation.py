@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Language, Organisation, ResidenceStatus, Topic
+from .models import FollowUpTemplate, Language, Organisation, ResidenceStatus, Topic
 
 
 @register(Language)
@@ -21,3 +21,8 @@ class ResidenceStatusTranslation(TranslationOptions):
 @register(Organisation)
 class OrganisationTranslation(TranslationOptions):
     fields = ("name", "address")
+
+
+@register(FollowUpTemplate)
+class FollowUpTemplateTranslation(TranslationOptions):
+    fields = ("note",)

@@ -86,6 +86,25 @@ def _upsert(
     return obj
 
 
+def _load_follow_up_templates(report: LoadReport, topics: dict) -> None:
+    """Follow-up templates are the administrators' to change: the file only
+    creates the missing ones."""
+    FollowUpTemplate = apps.get_model("consult", "FollowUpTemplate")
+    for row in _rows("consult", "follow_up_templates.csv"):
+        if row["topic"] in topics:
+            _upsert(
+                report,
+                FollowUpTemplate,
+                {"topic": topics[row["topic"]]},
+                {},
+                on_create={
+                    "business_days": int(row["business_days"]),
+                    "note_ja": row["note_ja"],
+                    "note_en": row["note_en"],
+                },
+            )
+
+
 @transaction.atomic
 def load_reference_data() -> LoadReport:
     report = LoadReport()
@@ -184,6 +203,8 @@ def load_reference_data() -> LoadReport:
             },
             on_create={"sort_order": order * 10},
         )
+
+    _load_follow_up_templates(report, topics)
 
     for row in _rows("consult", "organisations.csv"):
         _upsert(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from consult.models import (
     FollowUp,
 )
+from consult.selectors.follow_ups import default_follow_up_due
 
 from .fields import ColleagueChoiceField
 from .widgets import DateInput
@@ -21,8 +20,9 @@ class FollowUpForm(forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     note = forms.CharField(label=pgettext_lazy("follow-up", "What to do"), max_length=500)
 
-    def __init__(self, data=None, *, colleagues, default_assignee=None, **kwargs):
-        initial = {"due_date": timezone.localdate() + timedelta(days=7)}
+    def __init__(self, data=None, *, colleagues, default_assignee=None, desk=None, **kwargs):
+        # The default due date is counted in business days of the case's desk.
+        initial = {"due_date": default_follow_up_due(desk=desk)}
         if default_assignee is not None and any(u.pk == default_assignee.pk for u in colleagues):
             initial["assignee"] = str(default_assignee.pk)
         super().__init__(data, initial=initial, **kwargs)

@@ -16,6 +16,7 @@ from consult.models import (
     InterpretationMode,
 )
 from consult.reference_cache import reference_rows
+from consult.selectors.follow_ups import follow_up_proposals
 from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import user_can, user_memberships, visible_desk_ids
@@ -146,6 +147,14 @@ class IntakeForm(forms.Form):
 
     def topic_tree(self) -> list[TopicNode]:
         return topic_tree()
+
+    def follow_up_proposals(self) -> dict[str, dict]:
+        """Per topic id, the follow-up its template proposes: the intake
+        screen pre-fills the follow-up fields when such a topic is chosen."""
+        if "follow_up_due" not in self.fields:
+            return {}
+        desk = self.case.handling_desk if self.case is not None else self.usual_desk
+        return follow_up_proposals(desk=desk)
 
     def selected_topic_ids(self) -> set[str]:
         if self.is_bound:

@@ -2,7 +2,7 @@ from .cases import Case, CaseCounter, CaseOutcome, CaseStatus
 from .clients import AgeBand, Client, ClientType, Gender
 from .consent import Consent
 from .consultations import Action, Channel, Consultation, ConsultationTopic, InterpretationMode
-from .follow_ups import FollowUp
+from .follow_ups import FollowUp, FollowUpTemplate
 from .handoffs import ConsentBasis, HandOff, HandOffKind, HandOffStatus
 from .reference import Language, Organisation, ResidenceStatus, Topic
 
@@ -21,6 +21,7 @@ __all__ = [
     "Consultation",
     "ConsultationTopic",
     "FollowUp",
+    "FollowUpTemplate",
     "Gender",
     "HandOff",
     "HandOffKind",

@@ -58,3 +58,31 @@ class FollowUp(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+
+class FollowUpTemplate(models.Model):
+    """The follow-up a topic usually needs (e.g. 在留期間更新 → call back in 5
+    business days), kept by administrators.  The intake screen proposes it,
+    pre-filled, when the topic is chosen; staff may change or clear it."""
+
+    topic = models.OneToOneField(
+        "consult.Topic", verbose_name=_("topic"), on_delete=models.CASCADE, related_name="follow_up_template"
+    )
+    note = models.CharField(pgettext_lazy("follow-up", "what to do"), max_length=500)
+    business_days = models.PositiveSmallIntegerField(
+        _("due in business days"), help_text=_("Counted from the day of the consultation, in business days.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("follow-up template")
+        verbose_name_plural = _("follow-up templates")
+        ordering = ["topic__sort_order", "topic__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(business_days__gte=1, business_days__lte=250), name="follow_up_template_days_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.business_days}"

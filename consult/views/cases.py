@@ -126,7 +126,7 @@ def _render_case(request, case: Case, **forms):
         "later_cases": later,
         "audit_trail": case_page.case_audit_trail(case) if access.can_see_audit_trail else None,
         "follow_up_form": forms.get("follow_up_form")
-        or FollowUpForm(colleagues=colleagues, default_assignee=case.assignee),
+        or FollowUpForm(colleagues=colleagues, default_assignee=case.assignee, desk=case.handling_desk),
         "close_form": forms.get("close_form") or CaseCloseForm(initial={"version": case.version}),
         "reopen_form": CaseReopenForm(initial={"version": case.version}),
         "earlier_form": forms.get("earlier_form") or EarlierCaseForm(),

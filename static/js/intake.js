@@ -199,7 +199,8 @@
         // Enter on a topic ticks it rather than saving the half-filled form.
         event.preventDefault();
         event.target.checked = !event.target.checked;
-        updateSummary();
+        // Others listen too (a topic's follow-up template, follow-up-proposal.js).
+        event.target.dispatchEvent(new Event("change", { bubbles: true }));
         return;
       }
       if (next) {
@@ -224,7 +225,7 @@
           input.value = "";
           apply();
           reRove();
-          updateSummary();
+          box.dispatchEvent(new Event("change", { bubbles: true }));
         }
       } else if (event.key === "ArrowDown") {
         event.preventDefault();

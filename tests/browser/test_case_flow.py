@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from consult.models import Case, Client, FollowUp
+from core import calendar
 from tests.browser.helpers import assert_page_sound
 
 pytestmark = pytest.mark.browser
@@ -88,6 +90,11 @@ def test_walk_in_logged_by_keyboard_found_by_kanji_name_and_followed_up(
     assert page.url == f"{live_server.url}/cases/{case.pk}/"
     assert case.consultations.get().language.code == "vi"
     assert case.status != "closed" and case.outcome == "continuing"
+    # 在留期間更新 has a follow-up template: the intake screen proposed it,
+    # pre-filled, and it was saved as it was (5 business days later).
+    proposed = FollowUp.objects.get(case=case)
+    assert proposed.note == "在留期間更新の申請状況を電話で確認する"
+    assert calendar.business_days_between(timezone.localdate(), proposed.due_date) == 5
 
     # --- 2. the case list: find it by the two-kanji family name --------------------------
     page.goto(live_server.url + "/cases/")
@@ -123,18 +130,19 @@ def test_walk_in_logged_by_keyboard_found_by_kanji_name_and_followed_up(
     assert_page_sound(page)
     screenshot(page, "03-case-timeline")
 
-    # --- 4. add a follow-up (due date prefilled: a week from today) ----------------------------
+    # --- 4. add a follow-up (due date prefilled: 5 business days from today) -------------------
     note = page.get_by_test_id("follow-up-form").get_by_label("予定内容")
     note.focus()
     page.keyboard.type("在留カードの受け取り予定を電話で確認する")
     with page.expect_navigation():
         page.keyboard.press("Control+Enter")  # Enter alone moves on (issue 9)
-    follow_up = FollowUp.objects.get(case=case)
+    follow_up = FollowUp.objects.get(case=case, note="在留カードの受け取り予定を電話で確認する")
     assert follow_up.status == "open" and follow_up.assignee.username == "staff-332020"
+    assert calendar.business_days_between(timezone.localdate(), follow_up.due_date) == 5
     assert "フォローアップを登録しました。" in page.locator(".messages").inner_text()
-    open_follow_up = page.get_by_test_id("open-follow-up")
-    assert "在留カードの受け取り予定を電話で確認する" in open_follow_up.inner_text()
-    assert page.get_by_test_id("timeline-follow-up").count() == 1
+    open_follow_up = page.get_by_test_id("open-follow-up").filter(has_text="在留カードの受け取り予定を電話で確認する")
+    assert open_follow_up.count() == 1
+    assert page.get_by_test_id("timeline-follow-up").count() == 2  # the proposed one and this one
     assert_page_sound(page)
     screenshot(page, "04-follow-up-added")
 

@@ -1,0 +1,97 @@
+"""E-mail for notifications: rendered from templates in the recipient's UI
+language, with times in Asia/Tokyo (CONVENTIONS "Language")."""
+
+from __future__ import annotations
+
+import hashlib
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+OFFICE_TZ = ZoneInfo("Asia/Tokyo")
+
+
+def absolute(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.PORTAL_BASE_URL.rstrip("/") + url
+
+
+def message_id(key: str) -> str:
+    """Stable per occurrence, so a receiving server can drop a copy."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "madoguchi.local"
+    return f"<notification-{digest}@{domain}>"
+
+
+def item_context(notification, obj, kind) -> dict:
+    url = kind.url(notification, obj) if kind.url else ""
+    context = {
+        "notification": notification,
+        "object": obj,
+        "kind": kind,
+        "url": absolute(url) if url else "",
+        "recipient": notification.recipient,
+    }
+    if kind.context:
+        context.update(kind.context(notification, obj))
+    return context
+
+
+def render_subject(notification, obj, kind) -> str:
+    return " ".join(render_to_string(kind.subject_template(), item_context(notification, obj, kind)).split())
+
+
+def _render(notification, obj, kind) -> tuple[str, str, str]:
+    context = item_context(notification, obj, kind)
+    context["inbox_url"] = absolute("/notifications/")
+    subject = " ".join(render_to_string(kind.subject_template(), context).split())
+    context["subject"] = subject
+    return subject, render_to_string(kind.text_template(), context), render_to_string(kind.html_template(), context)
+
+
+def _send(message, connection) -> None:
+    (connection or mailers.default).send_messages([message])
+
+
+def send_one(notification, obj, kind, *, connection=None) -> None:
+    with translation.override(notification.email_language), timezone.override(OFFICE_TZ):
+        subject, text, html = _render(notification, obj, kind)
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.email_address],
+            headers={"Message-ID": message_id(notification.occurrence_key)},
+        )
+        message.attach_alternative(html, "text/html")
+    _send(message, connection)
+
+
+def send_digest(recipient, items, *, connection=None) -> None:
+    """`items`: (notification, object, kind) rows, oldest first."""
+    with translation.override(recipient.ui_language or settings.LANGUAGE_CODE), timezone.override(OFFICE_TZ):
+        entries = []
+        for notification, obj, kind in items:
+            context = item_context(notification, obj, kind)
+            entries.append({"subject": render_subject(notification, obj, kind), "url": context["url"]})
+        context = {
+            "recipient": recipient,
+            "entries": entries,
+            "inbox_url": absolute("/notifications/"),
+            "today": timezone.localdate(),
+        }
+        subject = " ".join(render_to_string("emails/notifications/digest/subject.txt", context).split())
+        context["subject"] = subject
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/notifications/digest/body.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+            headers={"Message-ID": message_id("digest:" + ",".join(n.occurrence_key for n, _o, _k in items))},
+        )
+        message.attach_alternative(render_to_string("emails/notifications/digest/body.html", context), "text/html")
+    _send(message, connection)

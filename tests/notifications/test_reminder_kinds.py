@@ -1,0 +1,103 @@
+"""Each consult kind is produced by its trigger and by nothing else, in
+business days (Golden Week, the year-end closure)."""
+
+import datetime as dt
+
+import pytest
+
+from consult.models import Client, FollowUp
+from consult.reminders import FOLLOW_UP_DUE, FOLLOW_UP_ESCALATION, STAY_EXPIRY, clients_who_consented_to_contact
+from notifications.models import Notification
+from notifications.producers import run_producers
+from tests.factories import CaseFactory, ClientFactory, UserFactory
+from tests.notifications.conftest import tokyo
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(kind=None):
+    rows = Notification.objects.all()
+    return list(rows.filter(kind=kind) if kind else rows)
+
+
+def test_a_follow_up_due_today_reminds_its_assignee_once(hub_staff, follow_up_for):
+    follow_up = follow_up_for(hub_staff, due_date=dt.date(2027, 5, 6))
+    assert run_producers(now=tokyo(2027, 5, 5, 23, 59)) == 0  # the day before: nothing
+    assert run_producers(now=tokyo(2027, 5, 6, 0, 1)) == 1
+    assert run_producers(now=tokyo(2027, 5, 6, 9, 0)) == 0  # every tick after: nothing new
+    (row,) = _rows()
+    assert (row.kind, row.recipient_id, row.subject_object) == (FOLLOW_UP_DUE, hub_staff.pk, follow_up)
+    assert row.desk_id == follow_up.case.handling_desk_id
+
+
+def test_an_overdue_follow_up_is_reminded_once_and_a_new_due_date_is_a_new_occurrence(hub_staff, follow_up_for):
+    follow_up = follow_up_for(hub_staff, due_date=dt.date(2027, 5, 6))
+    run_producers(now=tokyo(2027, 5, 7, 10), only=[FOLLOW_UP_DUE])
+    run_producers(now=tokyo(2027, 5, 10, 10), only=[FOLLOW_UP_DUE])
+    assert len(_rows(FOLLOW_UP_DUE)) == 1
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_date=dt.date(2027, 5, 12))
+    run_producers(now=tokyo(2027, 5, 12, 10), only=[FOLLOW_UP_DUE])
+    assert len(_rows(FOLLOW_UP_DUE)) == 2
+
+
+def test_done_cancelled_or_unassigned_follow_ups_remind_nobody(hub_staff, follow_up_for):
+    follow_up_for(hub_staff, due_date=dt.date(2027, 5, 6), status=FollowUp.Status.DONE)
+    follow_up_for(hub_staff, due_date=dt.date(2027, 5, 6), status=FollowUp.Status.CANCELLED)
+    unassigned = follow_up_for(hub_staff, due_date=dt.date(2027, 5, 6))
+    FollowUp.objects.filter(pk=unassigned.pk).update(assignee=None)
+    assert run_producers(now=tokyo(2027, 5, 20, 10)) == 0
+
+
+@pytest.mark.parametrize(
+    ("due", "not_yet", "escalated"),
+    [
+        # Due Wed 4/28; business days after it: Fri 4/30 (1), Thu 5/6 (2) — Golden Week between.
+        (dt.date(2027, 4, 28), tokyo(2027, 5, 5, 23), tokyo(2027, 5, 6, 0, 5)),
+        # Due Fri 12/25; Mon 12/28 (1), Mon 1/4 (2) — the year-end closure between.
+        (dt.date(2026, 12, 25), tokyo(2027, 1, 3, 12), tokyo(2027, 1, 4, 8)),
+    ],
+)
+def test_overdue_by_two_business_days_escalates_to_the_desks_coordinator(
+    hub_staff, coordinator, follow_up_for, due, not_yet, escalated
+):
+    follow_up = follow_up_for(hub_staff, due_date=due)
+    run_producers(now=not_yet, only=[FOLLOW_UP_ESCALATION])
+    assert _rows(FOLLOW_UP_ESCALATION) == []
+    run_producers(now=escalated, only=[FOLLOW_UP_ESCALATION])
+    run_producers(now=escalated + dt.timedelta(days=3), only=[FOLLOW_UP_ESCALATION])
+    (row,) = _rows(FOLLOW_UP_ESCALATION)
+    assert (row.recipient_id, row.subject_object) == (coordinator.pk, follow_up)
+
+
+def test_escalation_goes_to_the_hub_coordinator_for_a_partner_desk(coordinator, ibara_clerk, ibara):
+    from tests.notifications.conftest import FollowUpFactory
+
+    case = CaseFactory(handling_desk=ibara.desks.first(), assignee=ibara_clerk, created_by=ibara_clerk)
+    FollowUpFactory(case=case, assignee=ibara_clerk, due_date=dt.date(2027, 5, 6))
+    run_producers(now=tokyo(2027, 5, 10, 10), only=[FOLLOW_UP_ESCALATION])
+    assert [r.recipient_id for r in _rows(FOLLOW_UP_ESCALATION)] == [coordinator.pk]
+
+
+def test_the_escalation_threshold_is_a_setting(hub_staff, coordinator, follow_up_for, settings):
+    settings.FOLLOW_UP_ESCALATION_BUSINESS_DAYS = 5
+    follow_up_for(hub_staff, due_date=dt.date(2027, 5, 6))
+    run_producers(now=tokyo(2027, 5, 12, 10), only=[FOLLOW_UP_ESCALATION])  # 4 business days
+    assert _rows(FOLLOW_UP_ESCALATION) == []
+    run_producers(now=tokyo(2027, 5, 13, 10), only=[FOLLOW_UP_ESCALATION])  # 5
+    assert len(_rows(FOLLOW_UP_ESCALATION)) == 1
+
+
+def test_period_of_stay_expiry_waits_for_consent_to_be_contacted(hub_staff, hub_desk_obj):
+    """Until consent (issue 7) is recorded, nobody passes the gate: a client
+    whose period of stay ends within 3 months is not reminded about."""
+    client = ClientFactory(registered_desk=hub_desk_obj, period_of_stay_expiry=dt.date(2027, 7, 1))
+    CaseFactory(handling_desk=hub_desk_obj, client=client, assignee=hub_staff, created_by=hub_staff)
+    assert not clients_who_consented_to_contact(Client.objects.filter(pk=client.pk)).exists()
+    assert run_producers(now=tokyo(2027, 5, 6, 10), only=[STAY_EXPIRY]) == 0
+
+
+def test_producers_create_nothing_without_their_triggers(hub_staff, follow_up_for, coordinator):
+    follow_up_for(hub_staff, due_date=dt.date(2027, 5, 20))  # not due yet
+    UserFactory(username="bystander")
+    assert run_producers(now=tokyo(2027, 5, 6, 10)) == 0
+    assert _rows() == []
