@@ -68,15 +68,27 @@ def client_create(*, by: User, desk: Desk, data: dict) -> Client:
 def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
     """Merge a duplicate into `keep`: every case follows, blank fields of
     `keep` are filled from the duplicate, and the duplicate stays as a
-    tombstone pointing at `keep` (links and the audit trail still resolve)."""
+    tombstone pointing at `keep` (links and the audit trail still resolve).
+
+    Two coordinators may merge the same records at the same moment (A into B
+    while B into A, or B into A while B into C).  Both rows are therefore
+    locked in primary-key order, so the two transactions queue on the same
+    first row instead of deadlocking, and "already merged" is decided on the
+    rows as they are once locked, not as the caller loaded them: the second
+    merge finds a tombstone and changes nothing."""
     if keep.pk == merge.pk:
         raise ValidationError(_("A client cannot be merged with itself."))
-    if keep.merged_into_id or merge.merged_into_id:
-        raise ValidationError(_("One of these clients has already been merged."))
     require_at_desk(by, Capability.MERGE_CLIENTS, keep.registered_desk)
     require_at_desk(by, Capability.MERGE_CLIENTS, merge.registered_desk)
     with transaction.atomic():
-        locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])}
+        locked = {
+            c.pk: c
+            for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")
+        }
+        if len(locked) != 2 or any(c.merged_into_id for c in locked.values()):
+            raise ValidationError(
+                _("One of these clients has just been merged by someone else. Nothing was changed; search again.")
+            )
         keep, merge = locked[keep.pk], locked[merge.pk]
         filled = []
         for field in CLIENT_FIELDS:
@@ -97,3 +109,15 @@ def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
             changes={"merged_client": merge.pk, "cases_moved": moved, "fields_filled": filled},
         )
     return keep
+
+
+def client_lock_live(client: Client) -> Client:
+    """Inside a transaction: lock `client` against a concurrent merge and
+    check it is not (or no longer) a tombstone, so nothing new is attached
+    to a record that has just been merged away.  FOR NO KEY UPDATE conflicts
+    with the merge's FOR UPDATE but not with plain foreign-key checks."""
+    locked = Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("merged_into_id", flat=True)
+    state = list(locked)
+    if not state or state[0] is not None:
+        raise ValidationError(_("This client has just been merged into another record. Search again."))
+    return client

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ._permissions import require_at_desk, require_case, require_client_visible
 from .cases import case_next_reference
-from .clients import _client_build
+from .clients import _client_build, client_lock_live
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ def consultation_log(
                 new_client_obj.save()
                 audit_log(actor=by, action="create", obj=new_client_obj, desk=desk)
                 client = new_client_obj
+            elif client is not None and case is None:
+                client_lock_live(client)
             created_case = case is None
             if created_case:
                 case = _case_open(
