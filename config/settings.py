@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "core.middleware.InputSanitizingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing a signed-in person sees is kept in a (shared counter PC's) cache.
+    "core.middleware.NoStoreForSignedInMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # with @login_not_required (sign-in, password reset, health, language).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

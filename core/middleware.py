@@ -81,3 +81,24 @@ class InputSanitizingMiddleware:
         ):
             request.POST = _cleaned(request.POST)
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` (with private, no-cache, max-age=0) on every
+    response to a signed-in person: pages, htmx partials and downloads may
+    hold personal data, and counter PCs are shared, so no browser or proxy
+    may keep a copy (issue 12 point 6).  Static files never get here
+    (WhiteNoise answers first); the anonymous sign-in pages stay cacheable
+    by the rules Django already applies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
