@@ -183,6 +183,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# The client address behind the TLS reverse proxy (sign-in rate limits and the
+# audit trail; core.middleware.client_address).  0 = no proxy is trusted and
+# X-Forwarded-For is ignored, so a forged header from a direct caller changes
+# nothing.  Set TRUSTED_PROXY_COUNT to the number of proxies you run (the
+# address is then the one that many entries from the right of
+# X-Forwarded-For), or TRUSTED_CLIENT_IP_HEADER to a header only your proxy
+# sets (e.g. X-Real-IP) — and make sure nobody reaches the app around it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Madoguchi"

@@ -26,6 +26,21 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def client_address(request) -> str | None:
+    """The client's address as the sign-in rate limits see it: allauth's
+    reading of TRUSTED_PROXY_COUNT / TRUSTED_CLIENT_IP_HEADER (settings), so
+    the audit trail and the rate limits agree.  A header that does not fit
+    the configuration (fewer X-Forwarded-For entries than trusted proxies)
+    falls back to the direct peer rather than failing the request."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):
+        return request.META.get("REMOTE_ADDR")
+
+
 class AuditContextMiddleware:
     """Makes the client address of this request available to the audit
     trail (core/audit.py) for as long as the request is served, so services
@@ -37,7 +52,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         from .audit import reset_client_address, set_client_address
 
-        token = set_client_address(request.META.get("REMOTE_ADDR"))
+        token = set_client_address(client_address(request))
         try:
             return self.get_response(request)
         finally:
