@@ -13,7 +13,6 @@ from consult.models import (
 )
 from consult.reference_cache import label_search_text, reference_rows
 
-
 # The longest free text a form accepts (notes, sensitive notes): about ten
 # pages.  Longer input gets a form error that keeps what was typed; the
 # request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE) sits well above it, so

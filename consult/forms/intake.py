@@ -69,7 +69,9 @@ class IntakeForm(forms.Form):
             "Several allowed. Type to filter; Enter ticks the first match. In the list, ↑↓ move and Space ticks."
         ),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
     actions = forms.MultipleChoiceField(
         label=_("Actions taken"), choices=Action.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -81,10 +81,7 @@ def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
     require_at_desk(by, Capability.MERGE_CLIENTS, keep.registered_desk)
     require_at_desk(by, Capability.MERGE_CLIENTS, merge.registered_desk)
     with transaction.atomic():
-        locked = {
-            c.pk: c
-            for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")
-        }
+        locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")}
         if len(locked) != 2 or any(c.merged_into_id for c in locked.values()):
             raise ValidationError(
                 _("One of these clients has just been merged by someone else. Nothing was changed; search again.")

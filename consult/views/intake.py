@@ -21,6 +21,7 @@ from consult.selectors.clients import client_likely_matches, clients_for_display
 from consult.services.cases import case_promote as case_promote_service
 from consult.services.clients import client_create
 from consult.services.intake import FollowUpRequest, consultation_log
+from core.audit import audit_views
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -106,6 +107,11 @@ def _client_context(request, choice: ClientChoiceForm, client_form: ClientForm, 
         client_form = ClientForm(
             user=request.user, initial={name: client_form.data.get(name) for name in ClientForm.base_fields}
         )
+    audit_views(
+        actor=request.user,
+        shown=[(c, None, c.registered_desk) for c in [*selected_clients, *(m for m, _ in matches)]],
+        summary="intake",
+    )
     return {
         "choice": choice,
         "client_form": client_form,

@@ -52,4 +52,3 @@ def test_personal_data_pages_with_data_answer_no_store(client, coordinator, hub_
         response = c.get(url)
         assert response.status_code == 200, what
         _assert_no_store(response, what)
-
