@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-
 logger = logging.getLogger(__name__)
 
 

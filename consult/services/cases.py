@@ -22,7 +22,7 @@ from ..models import (
     CaseStatus,
     Client,
 )
-from ._permissions import require_case, require_client_visible
+from ._permissions import require_case
 
 
 class EditConflict(Exception):
@@ -143,11 +143,10 @@ def case_close(*, case: Case, by: User, outcome: str, expected_version: int) -> 
 def case_promote(*, case: Case, by: User, client: Client) -> Case:
     """A quick contact becomes a full case with a client."""
     require_case(by, case, "can_log_consultation")
-    require_client_visible(by, client)
     from .clients import client_lock_live
 
     with transaction.atomic():
-        client_lock_live(client)
+        client_lock_live(client, by=by)
         # Conditional: of two people promoting the same quick contact at
         # once, one wins and the other is told, instead of the second
         # silently re-pointing the case at another client.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
@@ -108,13 +108,16 @@ def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
     return keep
 
 
-def client_lock_live(client: Client) -> Client:
-    """Inside a transaction: lock `client` against a concurrent merge and
-    check it is not (or no longer) a tombstone, so nothing new is attached
-    to a record that has just been merged away.  FOR NO KEY UPDATE conflicts
-    with the merge's FOR UPDATE but not with plain foreign-key checks."""
-    locked = Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("merged_into_id", flat=True)
-    state = list(locked)
-    if not state or state[0] is not None:
+def client_lock_live(client: Client, *, by: User) -> None:
+    """Inside a transaction: check that `by` may see `client` and that it is
+    not (or no longer) a tombstone, and lock it against a concurrent merge
+    until the transaction ends, so nothing new is attached to a record that
+    is being merged away.  One query on the usual path (the intake's query
+    budget): the visibility check itself takes the lock.  FOR NO KEY UPDATE
+    conflicts with the merge's FOR UPDATE, not with foreign-key checks."""
+    locked = Client.objects.visible_to(by).select_for_update(no_key=True).filter(pk=client.pk)
+    if list(locked.values_list("pk", flat=True)):
+        return
+    if Client.objects.filter(pk=client.pk, merged_into__isnull=False).exists():
         raise ValidationError(_("This client has just been merged into another record. Search again."))
-    return client
+    raise PermissionDenied
