@@ -25,9 +25,10 @@ messages: $(VENV)/.installed ## refresh the .po catalogues after changing string
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja -l en --ignore=.venv --ignore=node_modules \
 		--ignore=static/vendor --ignore=data --ignore=tests
 
-# A database of its own (created if missing): never the development or test one.
+# demo/bench/ (manage.py bench_cases) on a database of its own (created if missing): never the
+# development or test one.  Results: docs/benchmarks/.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/madoguchi_bench
-bench: $(VENV)/.installed ## case list and name search at 1,000,000 consultations (docs/benchmarks/)
+bench: $(VENV)/.installed ## case list and name search at 1,000,000 consultations (demo/bench/)
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_cases $(BENCH_ARGS)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

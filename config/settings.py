@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "consult",
     "interpreters",
     "reports",
+    # Synthetic data and benchmarks (seed_demo, bench_cases): the top layer, never imported by the product.
+    "demo",
 ]
 
 MIDDLEWARE = [

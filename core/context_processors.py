@@ -11,7 +11,7 @@ def _nav(user) -> list[dict]:
     entries = [
         {"label": _("Home"), "url": reverse("home"), "name": "home", "cap": None},
         {
-            "label": _("New consultation"),
+            "label": _("Intake"),
             "url": reverse("consult:consultation_new"),
             "name": "consultation_new",
             "cap": Capability.LOG_CONSULTATIONS,

@@ -27,7 +27,7 @@ class Capability(models.TextChoices):
     VIEW_SENSITIVE_NOTES = "view_sensitive_notes", _("See sensitive notes")
     VIEW_AUDIT_TRAIL = "view_audit_trail", _("See the audit trail")
     MANAGE_INTERPRETERS = "manage_interpreters", _("Manage interpreters and bookings")
-    OVERRIDE_CONSENT = "override_consent", _("Override missing consent (with legal basis)")
+    OVERRIDE_CONSENT = "override_consent", _("Override missing consent (legal basis recorded)")
     VIEW_STATISTICS = "view_statistics", _("See statistics")
     EXPORT_ANONYMISED = "export_anonymised", _("Export anonymised data")
     EXPORT_PERSONAL_DATA = "export_personal_data", _("Export personal data")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The two commands behind `make run` and `make test`.
 
-    python scripts/madoguchi.py run    # portal + worker + beat, demo data
+    python scripts/madoguchi.py run    # portal + worker + beat, demo data (demo/: seed_demo)
     python scripts/madoguchi.py test   # lint, migrations, translations, pytest
 
 Database: DATABASE_URL if set; `test` then tries the local server on
@@ -243,6 +243,7 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> str:
     manage("createcachetable", env=env)
     manage("load_reference", env=env)
     password = args.password or DEMO_PASSWORD_DEFAULT
+    # The demo staff and consultations come from the demo app (demo/staff.py, demo/cases.py).
     # --password only when asked for: it resets every demo user's password,
     # and checking 22 hashes costs ~10 s on each start.
     seed = ["seed_demo", "--password", password] if args.password else ["seed_demo"]

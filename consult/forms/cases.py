@@ -53,7 +53,7 @@ class CaseListFilterForm(forms.Form):
     desk = forms.TypedChoiceField(
         label=_("Handling desk"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=QuickSelect)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=QuickSelect)
     language = forms.TypedChoiceField(
         label=_("Language used"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
@@ -222,7 +222,7 @@ class CaseEditForm(forms.Form):
             # to somebody else or unassign a colleague.
             colleagues = [u for u in colleagues if u.pk in (user.pk, case.assignee_id)]
         self.fields["assignee"] = ColleagueChoiceField(
-            label=_("Assigned to"),
+            label=_("Assignee"),
             required=not self.can_assign and case.assignee_id is not None,
             colleagues=colleagues,
             help_text=None if self.can_assign else _("You can take this case on yourself; coordinators assign others."),
@@ -271,7 +271,7 @@ class CaseReopenForm(forms.Form):
 
 class EarlierCaseForm(forms.Form):
     reference = forms.CharField(
-        label=_("Reference number of the earlier case"),
+        label=_("Reference number of the related case"),
         max_length=40,
         help_text=_("e.g. KRS-2025-00042"),
     )

@@ -27,7 +27,7 @@ class FollowUpForm(forms.Form):
             initial["assignee"] = str(default_assignee.pk)
         super().__init__(data, initial=initial, **kwargs)
         self.fields["assignee"] = ColleagueChoiceField(
-            label=_("Assigned to"), required=False, colleagues=colleagues, empty_label=_("Myself")
+            label=_("Assignee"), required=False, colleagues=colleagues, empty_label=_("Myself")
         )
 
     def clean_due_date(self):

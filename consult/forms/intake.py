@@ -58,7 +58,7 @@ class IntakeForm(forms.Form):
         error_messages={"required": _("Choose how the person contacted the desk.")},
     )
     interpretation_mode = forms.ChoiceField(
-        label=_("Interpretation"),
+        label=_("Interpretation mode"),
         choices=InterpretationMode.choices,
         initial=InterpretationMode.NONE,
         error_messages={"required": _("Choose how the consultation was interpreted (or “none”).")},
@@ -91,7 +91,7 @@ class IntakeForm(forms.Form):
         label=_("Outcome"),
         choices=CaseOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the outcome: resolved at the desk, referred, or continuing.")},
+        error_messages={"required": _("Choose the outcome: resolved, referred or continuing.")},
     )
     sensitive_notes = forms.CharField(
         label=_("Sensitive notes"),

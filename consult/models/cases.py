@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.roles import Capability
 from municipalities.visibility import visible_desks_q
+
+if TYPE_CHECKING:
+    from municipalities.models import Desk
 
 
 class CaseStatus(models.TextChoices):
@@ -20,8 +25,8 @@ class CaseStatus(models.TextChoices):
 
 
 class CaseOutcome(models.TextChoices):
-    RESOLVED = "resolved", _("resolved at the desk (information given)")
-    REFERRED = "referred", _("referred to another organisation")
+    RESOLVED = "resolved", _("resolved")
+    REFERRED = "referred", _("referred")
     CONTINUING = "continuing", _("continuing")
 
 
@@ -67,14 +72,14 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=CaseOutcome.choices, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
+        verbose_name=_("assignee"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assigned_cases",
     )
     earlier_cases = models.ManyToManyField(
-        "self", verbose_name=_("earlier cases"), symmetrical=False, blank=True, related_name="later_cases"
+        "self", verbose_name=_("related cases"), symmetrical=False, blank=True, related_name="later_cases"
     )
     is_quick_contact = models.BooleanField(
         _("quick contact"), default=False, help_text=_("Logged anonymously in seconds; can be promoted to a full case.")
@@ -131,12 +136,42 @@ class Case(models.Model):
         return reverse("consult:case_detail", args=[self.pk])
 
 
+class CaseCounterManager(models.Manager):
+    def take_numbers(self, *, desk: Desk, fiscal_year: int, count: int = 1) -> int:
+        """Reserve the next `count` reference numbers of `desk` in `fiscal_year`
+        and return the last of them (the first is ``last - count + 1``).
+
+        The one place that moves a counter: one atomic upsert, so numbers are
+        gap-free under concurrency and rolled back with the transaction that
+        took them.  Intake takes one (``case_next_reference``); the demo data
+        and the benchmark take a desk's whole year at once."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (desk_id, fiscal_year, last_number)
+                VALUES (%s, %s, %s)
+                ON CONFLICT (desk_id, fiscal_year)
+                DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number
+                RETURNING last_number
+                """,  # noqa: S608 - the model's own table name
+                [desk.pk, fiscal_year, count],
+            )
+            (last,) = cursor.fetchone()
+        return last
+
+
 class CaseCounter(models.Model):
-    """Last reference number used per desk and fiscal year (KRS-2026-00042)."""
+    """Last reference number used per desk and fiscal year (KRS-2026-00042);
+    moved only by ``CaseCounter.objects.take_numbers``."""
 
     desk = models.ForeignKey("municipalities.Desk", on_delete=models.CASCADE, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
+
+    objects = CaseCounterManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["desk", "fiscal_year"], name="case_counter_unique")]

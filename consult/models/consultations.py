@@ -39,7 +39,7 @@ class InterpretationMode(models.TextChoices):
 class Action(models.TextChoices):
     INFORMATION = "information", _("information given")
     LISTENING = "listening", _("listened (傾聴)")
-    REFERRAL = "referral", _("referred to an organisation")
+    REFERRAL = "referral", _("external referral")
     ACCOMPANIED = "accompanied", _("accompanied to the responsible section")
     INTERPRETATION = "interpretation", _("interpretation")
     TRANSLATION = "translation", _("translation")
@@ -66,7 +66,7 @@ class Consultation(models.Model):
         "consult.Language", verbose_name=_("language used"), on_delete=models.PROTECT, related_name="consultations"
     )
     interpretation_mode = models.CharField(
-        _("interpretation"), max_length=20, choices=InterpretationMode.choices, default=InterpretationMode.NONE
+        _("interpretation mode"), max_length=20, choices=InterpretationMode.choices, default=InterpretationMode.NONE
     )
     topics = models.ManyToManyField(
         "consult.Topic", verbose_name=_("topics"), through="ConsultationTopic", related_name="consultations"

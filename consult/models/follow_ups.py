@@ -23,7 +23,7 @@ class FollowUp(models.Model):
     due_date = models.DateField(_("due date"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
+        verbose_name=_("assignee"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from municipalities.models import Desk
 
 from ..models import (
     Case,
+    CaseCounter,
     CaseOutcome,
     CaseStatus,
     Client,
@@ -38,18 +39,7 @@ def case_next_reference(*, desk: Desk, when: datetime | date | None = None) -> s
     """KRS-2026-00042: per desk and fiscal year, gap-free under concurrency
     (one atomic upsert; rolled back with the transaction that used it)."""
     year = fiscal_year(when)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO consult_casecounter (desk_id, fiscal_year, last_number)
-            VALUES (%s, %s, 1)
-            ON CONFLICT (desk_id, fiscal_year)
-            DO UPDATE SET last_number = consult_casecounter.last_number + 1
-            RETURNING last_number
-            """,
-            [desk.pk, year],
-        )
-        (number,) = cursor.fetchone()
+    number = CaseCounter.objects.take_numbers(desk=desk, fiscal_year=year)
     return f"{desk.code}-{year}-{number:05d}"
 
 
@@ -198,7 +188,7 @@ def case_link_earlier(*, case: Case, earlier: Case, by: User) -> Case:
     if earlier.pk == case.pk:
         raise ValidationError(_("A case cannot be linked to itself."))
     if earlier.opened_at > case.opened_at:
-        raise ValidationError(_("Only a case opened before this one can be linked as an earlier case."))
+        raise ValidationError(_("Only a case opened before this one can be linked as a related case."))
     with transaction.atomic():
         # Lock the case first, then decide "already linked": two identical
         # requests at once must not both pass the check and log twice.

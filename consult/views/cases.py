@@ -304,7 +304,7 @@ def case_link_earlier(request, pk: int):
                 form.add_error("reference", error)
     if not form.is_valid():
         return _render_case(request, case, earlier_form=form)
-    messages.success(request, _("The earlier case was linked."))
+    messages.success(request, _("The related case was linked."))
     return redirect(case)
 
 

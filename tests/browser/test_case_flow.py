@@ -91,7 +91,7 @@ def test_walk_in_logged_by_keyboard_found_by_kanji_name_and_followed_up(
 
     # --- 2. the case list: find it by the two-kanji family name --------------------------
     page.goto(live_server.url + "/cases/")
-    assert page.title().startswith("案件一覧")
+    assert page.title().startswith("相談案件一覧")
     search = page.get_by_label("検索", exact=True)
     search.focus()
     page.keyboard.type("田中")
@@ -124,7 +124,7 @@ def test_walk_in_logged_by_keyboard_found_by_kanji_name_and_followed_up(
     screenshot(page, "03-case-timeline")
 
     # --- 4. add a follow-up (due date prefilled: a week from today) ----------------------------
-    note = page.get_by_test_id("follow-up-form").get_by_label("対応内容")
+    note = page.get_by_test_id("follow-up-form").get_by_label("予定内容")
     note.focus()
     page.keyboard.type("在留カードの受け取り予定を電話で確認する")
     with page.expect_navigation():
@@ -166,7 +166,7 @@ def test_conflict_filters_and_merge_pages_in_the_browser(live_server, demo_staff
     with page.expect_navigation():
         page.get_by_role("button", name="保存").click()
     conflict = page.get_by_test_id("edit-conflict")
-    assert "他の職員がこの案件を更新しました" in conflict.inner_text()
+    assert "他の職員がこの相談案件を更新しました" in conflict.inner_text()
     assert "在留資格変更（家族滞在）" in conflict.inner_text()
     assert page.get_by_label("件名").input_value() == "在留資格変更（定住者）"
     assert Case.objects.get(pk=case.pk).title == "在留資格変更（家族滞在）"

@@ -523,6 +523,7 @@ def test_intake_in_japanese(client, hub_staff):
     for text in (
         "相談受付",
         "相談言語",
+        "相談分野",
         "相談内容",
         "通訳方法",
         "相談者",
@@ -541,7 +542,7 @@ def test_intake_in_english(client, hub_staff):
     client.cookies["django_language"] = "en"
     html = client.get(NEW).content.decode()
     assert '<html lang="en">' in html
-    for text in ("New consultation", "Language used", "Topics", "Interpretation", "Residence status", "Follow-up"):
+    for text in ("Intake", "Language used", "Topics", "Interpretation mode", "Residence status", "Follow-up"):
         assert text in html, text
     # Autonyms stay as they are, the other name follows the interface language.
     assert "Tiếng Việt — Vietnamese" in html

@@ -16,8 +16,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from consult import bench, names
+from consult import names
 from consult.models import Case, CaseCounter, Client, Consultation, ConsultationTopic
+from demo import bench
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("fast_password_hasher")]
 

@@ -9,19 +9,19 @@ fixed intake token, so running the command again with the same N adds
 nothing, and a larger N adds only the difference (`make run` seeds on every
 start).  With the same seed on the same day the rows are the same; the
 dates are relative to today (the current and the previous fiscal year).
-The generator lives in consult/demo.py.
+The staff come from demo/staff.py, the consultations from demo/cases.py.
 """
 
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from municipalities.models import Consortium, Desk, Membership, Municipality
-from municipalities.roles import Role
+from demo.cases import seed_demo_cases
+from demo.staff import seed_staff
+from municipalities.models import Consortium
 
 
 class Command(BaseCommand):
@@ -64,8 +64,6 @@ class Command(BaseCommand):
         hub = consortium.hub_municipality
         self.stdout.write(f"  admin, coordinator-{hub.code}, staff-{hub.code}, clerk-<code>, stats-<code>")
         if options["cases"] > 0:
-            from consult.demo import seed_demo_cases
-
             started = time.monotonic()
             result = seed_demo_cases(consortium=consortium, target=options["cases"], seed=options["seed"])
             self.stdout.write(
@@ -75,62 +73,3 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f} s."
                 )
             )
-
-
-def _demo_user(
-    username: str, *, password: str, display_name: str, email: str, superuser: bool = False, reset: bool = False
-):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={"display_name": display_name, "email": email, "is_staff": superuser, "is_superuser": superuser},
-    )
-    if created or (reset and not user.check_password(password)):
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user, created
-
-
-def _member(user, municipality: Municipality, role: str, desk: Desk | None) -> None:
-    Membership.objects.get_or_create(user=user, municipality=municipality, role=role, defaults={"desk": desk})
-
-
-def seed_staff(*, consortium: Consortium, password: str, reset_passwords: bool = False) -> int:
-    hub = consortium.hub_municipality
-    hub_desk = Desk.objects.filter(municipality=hub, is_hub=True).first()
-    created_count = 0
-    domain = "example.invalid"
-
-    def _user(username: str, **kwargs):
-        return _demo_user(username, password=password, reset=reset_passwords, **kwargs)
-
-    admin, created = _user("admin", display_name="管理者（デモ）", email=f"admin@{domain}", superuser=True)
-    created_count += created
-    _member(admin, hub, Role.ADMINISTRATOR, None)
-
-    for username, role, label in (
-        (f"coordinator-{hub.code}", Role.COORDINATOR, "統括（デモ）"),
-        (f"staff-{hub.code}", Role.COUNTER_STAFF, "相談員（デモ）"),
-    ):
-        user, created = _user(username, display_name=label, email=f"{username}@{domain}")
-        created_count += created
-        _member(user, hub, role, hub_desk)
-
-    for municipality in consortium.municipalities.order_by("code"):
-        desk = municipality.desks.order_by("code").first()
-        if municipality.pk != hub.pk:
-            user, created = _user(
-                f"clerk-{municipality.code}",
-                display_name=f"{municipality.name_ja} 担当（デモ）",
-                email=f"clerk-{municipality.code}@{domain}",
-            )
-            created_count += created
-            _member(user, municipality, Role.PARTNER_CLERK, desk)
-        user, created = _user(
-            f"stats-{municipality.code}",
-            display_name=f"{municipality.name_ja} 統計（デモ）",
-            email=f"stats-{municipality.code}@{domain}",
-        )
-        created_count += created
-        _member(user, municipality, Role.STATISTICS_VIEWER, None)
-    return created_count

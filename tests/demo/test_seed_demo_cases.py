@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from consult import names, services
-from consult.demo import DEMO_TOKEN_RANGE, seed_demo_cases
 from consult.models import Case, CaseCounter, Client, Consultation, ConsultationTopic, FollowUp
 from core.fiscal import fiscal_year
+from demo.cases import DEMO_TOKEN_RANGE, seed_demo_cases
 from municipalities.models import Consortium, Desk
 
 pytestmark = pytest.mark.usefixtures("fast_password_hasher")

@@ -7,7 +7,7 @@
 Builds the dataset in the CURRENT database the first time (minutes) and
 reuses it afterwards; then measures.  It refuses a database whose name does
 not contain "bench" (or a test database), so it never fills the development
-database with a million synthetic rows.  See consult/bench.py and
+database with a million synthetic rows.  See demo/bench/ and
 docs/benchmarks/.
 """
 
@@ -21,7 +21,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from consult import bench
+from demo import bench
+from demo.staff import seed_staff
+from municipalities.models import Consortium
 
 
 class Command(BaseCommand):
@@ -65,9 +67,6 @@ class Command(BaseCommand):
         quiet = io.StringIO()  # load_reference reports its counts even at verbosity 0
         if not db_name.startswith("test_"):
             call_command("migrate", verbosity=0, interactive=False, stdout=quiet)
-        from municipalities.management.commands.seed_demo import seed_staff
-        from municipalities.models import Consortium
-
         call_command("load_reference", verbosity=0, stdout=quiet)
         consortium = Consortium.objects.get(code="takahashi-river-basin")
         seed_staff(consortium=consortium, password=settings.DEMO_PASSWORD_DEFAULT)
