@@ -1,7 +1,11 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -15,7 +19,14 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         """E-mails go out in the recipient's interface language, not in the
         language of whoever (or whichever browser) triggered them."""
         with translation.override(recipient_language(email, context.get("user"))):
-            super().send_mail(template_prefix, email, context)
+            try:
+                super().send_mail(template_prefix, email, context)
+            except OSError as exc:  # smtplib.SMTPException, refused connection, timeout
+                # The mail relay is down.  Answer exactly as for an address
+                # with no account (a 500 would tell who has one) and log
+                # what happened without the address or the message (the
+                # exception text of SMTP errors can carry both).
+                logger.error("account mail %r could not be sent: %s", template_prefix, type(exc).__name__)
 
 
 def recipient_language(email: str, user=None) -> str:

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # allauth.mfa's WebAuthn key list loads humanize (without it that page is a 500).
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -76,8 +78,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Control characters (NUL…) out of every GET/POST parameter, before any view reads them.
+    "core.middleware.InputSanitizingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing a signed-in person sees is kept in a (shared counter PC's) cache.
+    "core.middleware.NoStoreForSignedInMiddleware",
     # Deny by default: every view needs a signed-in user unless it is marked
     # with @login_not_required (sign-in, password reset, health, language).
     # core's subclass also keeps a form sent after the session expired (core/drafts.py).
@@ -186,6 +192,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# The client address behind the TLS reverse proxy (sign-in rate limits and the
+# audit trail; core.middleware.client_address).  0 = no proxy is trusted and
+# X-Forwarded-For is ignored, so a forged header from a direct caller changes
+# nothing.  Set TRUSTED_PROXY_COUNT to the number of proxies you run (the
+# address is then the one that many entries from the right of
+# X-Forwarded-For), or TRUSTED_CLIENT_IP_HEADER to a header only your proxy
+# sets (e.g. X-Real-IP) — and make sure nobody reaches the app around it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Madoguchi"
@@ -242,6 +257,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Large enough for the longest form (notes of NOTE_MAX_LENGTH characters,
+# 3 bytes each in UTF-8, URL-encoded): an over-long note gets a form error
+# that keeps the text, never the bare 400 of this limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True

@@ -27,6 +27,10 @@ import jaconv
 # Separators people put between name parts: spaces of every width, the
 # katakana middle dot, commas, hyphens, dots, slashes, brackets.
 _SEPARATORS = re.compile(r"[\s\u30fb\uff65,，、.．\-‐－_/()（）\[\]「」'’\"]+")
+# Invisible characters that a copy-paste drags into a name (zero-width
+# space/joiners, word joiner, BOM, soft hyphen) and bidi controls: "Ngu\u200byen"
+# must be found by "Nguyen", or duplicates slip through.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Variants are joined with this; it never occurs inside a variant.
 VARIANT_SEPARATOR = "|"
 
@@ -47,6 +51,7 @@ def normalise(text: str) -> str:
     """Width, case, diacritics and kana script folded; separators kept as one space."""
     if not text:
         return ""
+    text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFKC", text)  # ｸﾞｴﾝ → グエン, Ｔａｎａｋａ → Tanaka
     text = _strip_latin_diacritics(text).casefold()
     text = text.replace("đ", "d")  # Vietnamese đ has no decomposition

@@ -26,7 +26,7 @@ from consult.selectors.cases import (
 from consult.selectors.people import assignable_users, visible_desks
 from municipalities.models import Municipality
 
-from .fields import ColleagueChoiceField, language_label
+from .fields import NOTE_MAX_LENGTH, ColleagueChoiceField, language_label
 from .widgets import DateInput, QuickSelect
 
 ASSIGNEE_ME = "me"
@@ -192,6 +192,7 @@ class CaseEditForm(forms.Form):
     sensitive_notes = forms.CharField(
         label=_("Sensitive notes"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "要配慮個人情報: health, DV, crime victim, disability. Visible only to staff with this permission."

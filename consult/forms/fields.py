@@ -14,6 +14,12 @@ from consult.models import (
 )
 from consult.reference_cache import label_search_text, reference_rows
 
+# The longest free text a form accepts (notes, sensitive notes): about ten
+# pages.  Longer input gets a form error that keeps what was typed; the
+# request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE) sits well above it, so
+# its bare 400 is never what a person at the counter sees.
+NOTE_MAX_LENGTH = 20_000
+
 
 class ReferenceChoiceField(forms.ChoiceField):
     """A choice among cached reference rows; cleans to the model instance."""

@@ -22,6 +22,7 @@ from municipalities.roles import Capability
 from municipalities.visibility import user_can, user_memberships, visible_desk_ids
 
 from .fields import (
+    NOTE_MAX_LENGTH,
     DeskChoiceField,
     ReferenceChoiceField,
     TopicNode,
@@ -69,7 +70,9 @@ class IntakeForm(forms.Form):
             "Several allowed. Type to filter; Enter ticks the first match. In the list, ↑↓ move and Space ticks."
         ),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
     actions = forms.MultipleChoiceField(
         label=_("Actions taken"), choices=Action.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -94,6 +97,7 @@ class IntakeForm(forms.Form):
     sensitive_notes = forms.CharField(
         label=_("Sensitive notes"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Health, DV, crime victim, disability (要配慮個人情報). Shown only to staff allowed to see them."),
     )

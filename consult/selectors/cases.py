@@ -196,7 +196,8 @@ def _by_content(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
 def _by_dates_and_residence(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.opened_from:
         qs = qs.filter(opened_at__gte=_day_start(filters.opened_from))
-    if filters.opened_to:
+    if filters.opened_to and filters.opened_to < date.max:
+        # date.max (9999-12-31) has no next day: it means "no end" (a date overflow was a 500).
         qs = qs.filter(opened_at__lt=_day_start(filters.opened_to + timedelta(days=1)))
     if filters.residence == "outside":
         qs = qs.filter(client__lives_outside_area=True)

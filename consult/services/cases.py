@@ -23,7 +23,7 @@ from ..models import (
     CaseStatus,
     Client,
 )
-from ._permissions import require_case, require_client_visible
+from ._permissions import require_case
 
 
 class EditConflict(Exception):
@@ -133,11 +133,18 @@ def case_close(*, case: Case, by: User, outcome: str, expected_version: int) -> 
 def case_promote(*, case: Case, by: User, client: Client) -> Case:
     """A quick contact becomes a full case with a client."""
     require_case(by, case, "can_log_consultation")
-    require_client_visible(by, client)
+    from .clients import client_lock_live
+
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(
+        client_lock_live(client, by=by)
+        # Conditional: of two people promoting the same quick contact at
+        # once, one wins and the other is told, instead of the second
+        # silently re-pointing the case at another client.
+        promoted = Case.objects.filter(pk=case.pk, is_quick_contact=True).update(
             client=client, is_quick_contact=False, version=F("version") + 1, last_activity_at=timezone.now()
         )
+        if not promoted:
+            raise ValidationError(_("This contact has already been made a full case."))
         audit_log(
             actor=by,
             action="update",
@@ -182,9 +189,12 @@ def case_link_earlier(*, case: Case, earlier: Case, by: User) -> Case:
         raise ValidationError(_("A case cannot be linked to itself."))
     if earlier.opened_at > case.opened_at:
         raise ValidationError(_("Only a case opened before this one can be linked as a related case."))
-    if case.earlier_cases.filter(pk=earlier.pk).exists():
-        raise ValidationError(_("These cases are already linked."))
     with transaction.atomic():
+        # Lock the case first, then decide "already linked": two identical
+        # requests at once must not both pass the check and log twice.
+        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).values_list("pk").first()
+        if case.earlier_cases.filter(pk=earlier.pk).exists():
+            raise ValidationError(_("These cases are already linked."))
         case.earlier_cases.add(earlier)
         Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
         audit_log(
@@ -199,15 +209,21 @@ def case_link_earlier(*, case: Case, earlier: Case, by: User) -> Case:
 
 
 def case_unlink_earlier(*, case: Case, earlier: Case, by: User) -> Case:
+    """Remove the link to `earlier`.  A removal that removed nothing (no
+    such link, or a concurrent request removed it first) writes nothing to
+    the audit trail: the trail records changes that happened."""
     require_case(by, case, "can_edit")
     with transaction.atomic():
-        case.earlier_cases.remove(earlier)
-        audit_log(
-            actor=by,
-            action="update",
-            obj=case,
-            case=case,
-            desk=case.handling_desk,
-            changes={"earlier_cases": [earlier.reference, None]},
-        )
+        through = Case.earlier_cases.through
+        source, target = Case.earlier_cases.field.m2m_field_name(), Case.earlier_cases.field.m2m_reverse_field_name()
+        removed, _counts = through.objects.filter(**{source: case.pk, target: earlier.pk}).delete()
+        if removed:
+            audit_log(
+                actor=by,
+                action="update",
+                obj=case,
+                case=case,
+                desk=case.handling_desk,
+                changes={"earlier_cases": [earlier.reference, None]},
+            )
     return case

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
@@ -68,15 +68,24 @@ def client_create(*, by: User, desk: Desk, data: dict) -> Client:
 def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
     """Merge a duplicate into `keep`: every case follows, blank fields of
     `keep` are filled from the duplicate, and the duplicate stays as a
-    tombstone pointing at `keep` (links and the audit trail still resolve)."""
+    tombstone pointing at `keep` (links and the audit trail still resolve).
+
+    Two coordinators may merge the same records at the same moment (A into B
+    while B into A, or B into A while B into C).  Both rows are therefore
+    locked in primary-key order, so the two transactions queue on the same
+    first row instead of deadlocking, and "already merged" is decided on the
+    rows as they are once locked, not as the caller loaded them: the second
+    merge finds a tombstone and changes nothing."""
     if keep.pk == merge.pk:
         raise ValidationError(_("A client cannot be merged with itself."))
-    if keep.merged_into_id or merge.merged_into_id:
-        raise ValidationError(_("One of these clients has already been merged."))
     require_at_desk(by, Capability.MERGE_CLIENTS, keep.registered_desk)
     require_at_desk(by, Capability.MERGE_CLIENTS, merge.registered_desk)
     with transaction.atomic():
-        locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])}
+        locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")}
+        if len(locked) != 2 or any(c.merged_into_id for c in locked.values()):
+            raise ValidationError(
+                _("One of these clients has just been merged by someone else. Nothing was changed; search again.")
+            )
         keep, merge = locked[keep.pk], locked[merge.pk]
         filled = []
         for field in CLIENT_FIELDS:
@@ -97,3 +106,18 @@ def client_merge(*, keep: Client, merge: Client, by: User) -> Client:
             changes={"merged_client": merge.pk, "cases_moved": moved, "fields_filled": filled},
         )
     return keep
+
+
+def client_lock_live(client: Client, *, by: User) -> None:
+    """Inside a transaction: check that `by` may see `client` and that it is
+    not (or no longer) a tombstone, and lock it against a concurrent merge
+    until the transaction ends, so nothing new is attached to a record that
+    is being merged away.  One query on the usual path (the intake's query
+    budget): the visibility check itself takes the lock.  FOR NO KEY UPDATE
+    conflicts with the merge's FOR UPDATE, not with foreign-key checks."""
+    locked = Client.objects.visible_to(by).select_for_update(no_key=True).filter(pk=client.pk)
+    if list(locked.values_list("pk", flat=True)):
+        return
+    if Client.objects.filter(pk=client.pk, merged_into__isnull=False).exists():
+        raise ValidationError(_("This client has just been merged into another record. Search again."))
+    raise PermissionDenied

@@ -42,7 +42,9 @@ def follow_up_set_status(*, follow_up: FollowUp, by: User, status: str) -> Follo
     if status not in (FollowUp.Status.DONE, FollowUp.Status.CANCELLED, FollowUp.Status.OPEN):
         raise ValidationError(_("Unknown follow-up status."))
     with transaction.atomic():
-        before = follow_up.status
+        # The status "before" is read under the row lock, so two people
+        # closing the same follow-up at once log what really changed.
+        before = FollowUp.objects.select_for_update().values_list("status", flat=True).get(pk=follow_up.pk)
         follow_up.status = status
         follow_up.completed_at = timezone.now() if status != FollowUp.Status.OPEN else None
         follow_up.save(update_fields=["status", "completed_at"])

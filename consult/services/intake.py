@@ -29,9 +29,9 @@ from ..models import (
     Language,
     Topic,
 )
-from ._permissions import require_at_desk, require_case, require_client_visible
+from ._permissions import require_at_desk, require_case
 from .cases import case_next_reference
-from .clients import _client_build
+from .clients import _client_build, client_lock_live
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ def consultation_log(
                 new_client_obj.save()
                 audit_log(actor=by, action="create", obj=new_client_obj, desk=desk)
                 client = new_client_obj
+            elif client is not None:
+                client_lock_live(client, by=by)
             created_case = case is None
             if created_case:
                 case = _case_open(
@@ -156,7 +158,8 @@ def _check_consultation(
         require_case(by, case, "can_log_consultation")
     if new_client is not None and (client is not None or case is not None):
         raise ValueError("new_client is for a new case without a client")
-    require_client_visible(by, client)
+    # A posted client is checked (visible, not merged away) inside the
+    # transaction, under a lock: consultation_log → client_lock_live.
     if sensitive_notes:
         # 要配慮個人情報 has its own permission; a forged form field must not bypass it.
         if case is not None:

@@ -29,6 +29,7 @@ from consult.services import cases as case_services
 from consult.services import follow_ups as follow_up_services
 from consult.services import handoffs as handoff_services
 from consult.services.cases import EditConflict
+from core.audit import audit_views
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -72,6 +73,13 @@ def case_list(request):
     except case_selectors.InvalidCursor:
         cursor_problem = True
         page = case_selectors.case_list(user=user, filters=filters, cursor=None, per_page=per_page)
+    # Client names on the page: recorded as views of those clients (not of
+    # the cases, so that opening a case afterwards is still recorded).
+    audit_views(
+        actor=user,
+        shown=[(case.client, None, case.handling_desk) for case in page.rows if case.client_id],
+        summary="case list",
+    )
     first_page_params = params.copy()
     first_page_params.pop("cursor", None)
     return render(
@@ -214,6 +222,8 @@ def case_edit(request, pk: int):
                 return redirect(case)
     else:
         form = CaseEditForm(case=case, user=user, colleagues=colleagues)
+    # The edit page shows the case and its sensitive notes: recorded like the case page.
+    case_services.case_record_view(case=case, by=user)
     # Re-rendered forms (errors, conflict) answer 200 like every form of the
     # portal: a 4xx document is a console error in the browser.
     return render(request, "consult/case_edit.html", {"case": case, "form": form, "conflict_rows": conflict_rows})

@@ -26,7 +26,7 @@ from consult.selectors.clients import (
     client_search as search_clients,
 )
 from consult.services import handoffs as handoff_services
-from core.audit import audit_log
+from core.audit import audit_log, audit_views
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -51,6 +51,8 @@ def client_search(request):
     if selected is not None and all(c.pk != selected.pk for c in clients):
         clients.insert(0, selected)
         selected.nationality_name = country_name(selected.nationality)
+    # Names and details of the people listed are personal data on screen (DESIGN §8).
+    audit_views(actor=user, shown=[(c, None, c.registered_desk) for c in clients], summary="client search")
     context = {
         "clients": clients,
         "q": q,
@@ -64,8 +66,10 @@ def client_search(request):
 def client_matches(request):
     """htmx partial: likely duplicates of the client being typed in (names in
     any script or order, reading, romaji, birth year, nationality)."""
+    matches = client_likely_matches(request.user, request.GET)
+    audit_views(actor=request.user, shown=[(c, None, c.registered_desk) for c, _ in matches], summary="likely matches")
     context = {
-        "matches": client_likely_matches(request.user, request.GET),
+        "matches": matches,
         "selected": (request.GET.get("client_choice") or "").strip(),
     }
     return render(request, "consult/partials/client_matches.html", context)

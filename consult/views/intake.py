@@ -23,6 +23,7 @@ from consult.selectors.intake import case_intake_defaults, consultation_recent_d
 from consult.services.cases import case_promote as case_promote_service
 from consult.services.clients import client_create
 from consult.services.intake import FollowUpRequest, consultation_log
+from core.audit import audit_views
 from core.drafts import keeps_draft, restore_draft
 from core.panels import panels_for
 from municipalities.roles import Capability
@@ -125,6 +126,11 @@ def _client_context(request, choice: ClientChoiceForm, client_form: ClientForm, 
         client_form = ClientForm(
             user=request.user, initial={name: client_form.data.get(name) for name in ClientForm.base_fields}
         )
+    audit_views(
+        actor=request.user,
+        shown=[(c, None, c.registered_desk) for c in [*selected_clients, *(m for m, _ in matches)]],
+        summary="intake",
+    )
     return {
         "choice": choice,
         "client_form": client_form,

@@ -25,6 +25,7 @@ from consult.forms.clients import ClientMergeForm
 from consult.models import Client
 from consult.selectors.clients import MERGE_CANDIDATE_LIMIT, client_cases, client_merge_candidates
 from consult.services import clients as client_services
+from core.audit import audit_views
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -100,6 +101,8 @@ def client_merge(request):
                 % {"name": keep.display_name},
             )
             return redirect(reverse("consult:client_detail", args=[keep.pk]))
+    # Both records side by side: personal data on screen (DESIGN §8), coalesced.
+    audit_views(actor=user, shown=[(c, None, c.registered_desk) for c in (keep, merge)], summary="merge comparison")
     cases = client_cases(user, keep, merge)
     keep_cases = [c for c in cases if c.client_id == keep.pk]
     merge_cases = [c for c in cases if c.client_id == merge.pk]
@@ -126,6 +129,7 @@ def _candidates(request):
     _require_merger(user)
     q = (request.GET.get("q") or "").strip()[:200]
     candidates = client_merge_candidates(user, q, limit=MERGE_CANDIDATE_LIMIT)
+    audit_views(actor=user, shown=[(c, None, c.registered_desk) for c in candidates], summary="merge search")
     keep_id = request.GET.get("keep") or ""
     return render(
         request,
