@@ -116,7 +116,9 @@ def test_the_loser_sees_a_clear_message_and_nothing_changes(client, hub_desk, hu
     assert AuditEvent.objects.filter(action="merge").count() == before
     # Called with stale objects (the page loaded before the other merge): refused, nothing changes.
     stale_a, stale_b = Client(pk=a.pk, registered_desk=hub_desk), Client(pk=b.pk, registered_desk=hub_desk)
-    with pytest.raises(ValidationError, match="just been merged"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError, match="just been merged"):
         client_merge(keep=stale_b, merge=stale_a, by=coordinator)
     a.refresh_from_db()
     assert a.merged_into_id is None
