@@ -72,7 +72,7 @@ def test_a_form_sent_without_its_csrf_token_gets_the_expired_form_page(language,
     response = client.post("/i18n/setlang/", {"language": "ja"}, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 403
     body = response.content.decode()
-    expected = {"ja": "フォームの有効期限が切れています", "en": "The form had expired"}[language]
+    expected = {"ja": "フォームが古くなっています", "en": "The form had expired"}[language]
     assert expected in body
     assert "CSRF token" not in body and "Referer" not in body  # Django's internal reason stays out
 
