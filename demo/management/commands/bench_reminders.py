@@ -32,6 +32,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from consult.models import Case, FollowUp
@@ -74,10 +75,13 @@ class Command(BaseCommand):
         self.build(options)
         self.out(f"dataset built in {time.perf_counter() - started:.1f} s")
         self.claim_benchmark(options["claim_runs"])
-        if options["in_process"] or not settings.CELERY_BROKER_URL.startswith("redis"):
-            self.dispatch_in_process(options["due"])
-        else:
-            self.dispatch_with_worker(options["due"], options["concurrency"])
+        # Sending respects office hours; the benchmark sends around the clock,
+        # here and in the worker (NOTIFICATIONS_OFFICE_HOURS_ONLY=0 there).
+        with override_settings(NOTIFICATIONS_OFFICE_HOURS_ONLY=False):
+            if options["in_process"] or not settings.CELERY_BROKER_URL.startswith("redis"):
+                self.dispatch_in_process(options["due"])
+            else:
+                self.dispatch_with_worker(options["due"], options["concurrency"])
 
     # --- dataset ----------------------------------------------------------------
     def build(self, options):
@@ -223,7 +227,6 @@ class Command(BaseCommand):
 
         from notifications.tasks import SEND_BATCH
 
-        settings.NOTIFICATIONS_OFFICE_HOURS_ONLY = False  # measured around the clock
         connection_ = EmailBackend()
         start = time.perf_counter()
         ids = self._due_ids()
@@ -260,9 +263,6 @@ class Command(BaseCommand):
                 if worker.poll() is not None or time.monotonic() > deadline:
                     raise CommandError(f"the worker did not start:\n{log_path.read_text()[-2000:]}")
                 time.sleep(0.2)
-            # Sending respects office hours; this run sends around the clock,
-            # here and in the worker (NOTIFICATIONS_OFFICE_HOURS_ONLY=0 above).
-            settings.NOTIFICATIONS_OFFICE_HOURS_ONLY = False
             start = time.perf_counter()
             ids = self._due_ids()
             claimed_in = time.perf_counter() - start
