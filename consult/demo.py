@@ -26,6 +26,8 @@ from django.utils import timezone, translation
 
 from core.fiscal import fiscal_year
 
+from .snapshots import consultation_snapshots_fill
+
 # --- names -----------------------------------------------------------------
 # (Latin, katakana) or (kanji, katakana reading, Latin) name parts.  The
 # katakana is how a Japanese counter would write the name down.
@@ -999,6 +1001,7 @@ def _write(ctx: _SeedContext, specs, todo, *, now, seed: int, result: SeedResult
         for spec in todo
     ]
     Consultation.objects.bulk_create(consultations)
+    consultation_snapshots_fill(case_ids=sorted({c.case_id for c in consultations}))
     ConsultationTopic.objects.bulk_create(
         ConsultationTopic(consultation=c, topic=ctx.topics[code])
         for c, spec in zip(consultations, todo, strict=True)
