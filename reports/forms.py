@@ -10,6 +10,8 @@ from core.fiscal import fiscal_year
 from municipalities.models import Municipality
 
 from .counting import Filters, fiscal_year_label
+from .exporters import EXPORTERS
+from .models import ExportFormat
 
 
 def fiscal_year_choices() -> list[tuple[int, str]]:
@@ -47,3 +49,23 @@ class StatisticsFilterForm(forms.Form):
             channel=data.get("channel") or "",
             interpretation_mode=data.get("interpretation_mode") or "",
         )
+
+
+class ExportStartForm(forms.Form):
+    """Which export, which format, with personal data or not.  The exporter's
+    own filters arrive as f_<name> fields (e.g. the case list's query string)."""
+
+    exporter = forms.ChoiceField(label=_("export"))
+    format = forms.ChoiceField(label=_("format"), choices=ExportFormat.choices, initial=ExportFormat.CSV)
+    personal = forms.BooleanField(label=_("with personal data (name and contact)"), required=False)
+
+    def __init__(self, *args, may_personal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exporter"].choices = [(e.identifier, e.label) for e in EXPORTERS.values()]
+        if not may_personal:
+            del self.fields["personal"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("personal", False)
+        return data

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import io
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.fiscal import fiscal_year
 from municipalities.roles import Capability
 from municipalities.visibility import statistics_municipality_ids, user_can
 
 from . import counting, grant, tables
-from .forms import StatisticsFilterForm
+from .forms import ExportStartForm, StatisticsFilterForm
+from .models import ExportJob, ExportStatus
+from .services import export_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,3 +70,65 @@ def grant_report(request):
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+# --- exports ------------------------------------------------------------------
+
+
+def _require_export(user) -> None:
+    if not user_can(user, Capability.EXPORT_ANONYMISED):
+        raise Http404
+
+
+def _get_job(user, pk) -> ExportJob:
+    try:
+        return ExportJob.objects.of(user).get(pk=pk)
+    except (ExportJob.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def export_list(request):
+    """Start an export (POST) and see one's recent exports."""
+    _require_export(request.user)
+    may_personal = user_can(request.user, Capability.EXPORT_PERSONAL_DATA)
+    if request.method == "POST":
+        form = ExportStartForm(request.POST, may_personal=may_personal)
+        if form.is_valid():
+            params = {k: v for k, v in request.POST.items() if k.startswith("f_") and v}
+            job = export_start(
+                by=request.user,
+                exporter=form.cleaned_data["exporter"],
+                params={k[2:]: v for k, v in params.items()},
+                format=form.cleaned_data["format"],
+                personal=form.cleaned_data["personal"],
+            )
+            return redirect("reports:export_detail", pk=job.pk)
+    else:
+        form = ExportStartForm(may_personal=may_personal)
+    jobs = ExportJob.objects.of(request.user)[:20]
+    return render(request, "reports/export_list.html", {"form": form, "jobs": jobs})
+
+
+@require_GET
+def export_detail(request, pk):
+    _require_export(request.user)
+    job = _get_job(request.user, pk)
+    return render(request, "reports/export_detail.html", {"job": job, "expired": job.is_expired()})
+
+
+@require_GET
+def export_download(request, pk):
+    _require_export(request.user)
+    job = _get_job(request.user, pk)
+    if job.status != ExportStatus.DONE or not job.file_name:
+        raise Http404
+    if job.is_expired():
+        return HttpResponse(status=410)
+    content_type = "text/csv; charset=utf-8" if job.format == "csv" else XLSX
+    return FileResponse(
+        default_storage.open(job.file_name, "rb"),
+        as_attachment=True,
+        filename=f"{job.exporter}-{job.created_at:%Y%m%d}.{job.format}",
+        content_type=content_type,
+    )
