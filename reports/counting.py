@@ -104,12 +104,19 @@ def period_bounds(fiscal_year: int) -> tuple[datetime, datetime]:
     )
 
 
-def statistics_consultations(user, filters: Filters = Filters()) -> QuerySet[Consultation]:
-    """Consultations `user` may count, narrowed by `filters`.  Scope: desks of
-    the municipalities `statistics_municipality_ids(user)` returns."""
+def statistics_scope(user, filters: Filters = Filters()) -> frozenset[int]:
+    """Municipalities counted: those `statistics_municipality_ids(user)`
+    returns, narrowed (never widened) by the municipality filter."""
     scope = statistics_municipality_ids(user)
     if filters.municipality_ids:
         scope = scope & filters.municipality_ids
+    return scope
+
+
+def statistics_consultations(user, filters: Filters = Filters()) -> QuerySet[Consultation]:
+    """Consultations `user` may count, narrowed by `filters`.  Scope: desks of
+    the municipalities `statistics_scope` returns."""
+    scope = statistics_scope(user, filters)
     return filter_consultations(Consultation.objects.filter(desk__municipality_id__in=scope), filters)
 
 
@@ -248,9 +255,7 @@ def count_cases(qs: QuerySet[Consultation]) -> int:
 
 def handoffs_by_destination(user, filters: Filters = Filters()) -> dict:
     """Rule 9.  {("desk", id) | ("organisation", id): n}."""
-    scope = statistics_municipality_ids(user)
-    if filters.municipality_ids:
-        scope = scope & filters.municipality_ids
+    scope = statistics_scope(user, filters)
     qs = HandOff.objects.filter(from_desk__municipality_id__in=scope).exclude(status=HandOffStatus.CANCELLED)
     if filters.fiscal_year is not None:
         start, end = period_bounds(filters.fiscal_year)

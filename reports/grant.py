@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from consult.models import Topic
 
-from . import counting
+from . import aggregates, counting
 from .tables import fiscal_months, label_maps, nationality_label
 
 BOM = "\ufeff"
@@ -31,29 +31,43 @@ class Sheet:
     rows: list[list]
 
 
-def _by_dimension(qs, dimension: str, labels: dict, name: str, fy_label: str) -> Sheet:
-    consultations = counting.count_by(qs, dimension)
+def _by_dimension(qs, scope, filters, dimension: str, labels: dict, name: str, fy_label: str) -> Sheet:
+    """Consultations per value of `dimension`, and per-topic counts where the
+    aggregates hold the dimension (language, interpretation means, channel)."""
+    if dimension in aggregates.AGGREGATED:
+        consultations = aggregates.aggregate_count_by(scope, filters, dimension)
+    else:
+        consultations = counting.count_by(qs, dimension)
+    with_topics = dimension in aggregates.TOPIC_AGGREGATED
     per_topic: dict = defaultdict(int)
-    for (_top, key), n in counting.count_topic_by(qs, dimension).items():
-        per_topic[key] += n
+    if with_topics:
+        for (_top, key), n in aggregates.aggregate_topic_by(scope, filters, dimension).items():
+            per_topic[key] += n
     names = labels.get(dimension, {})
 
     def label(key) -> str:
         return nationality_label(key) if dimension == "nationality" else str(names.get(key, key))
 
-    rows = [[label(k), n, per_topic.get(k, 0)] for k, n in sorted(consultations.items(), key=lambda kv: -kv[1])]
-    rows.append([_("total"), sum(r[1] for r in rows), sum(r[2] for r in rows)])
-    header = [str(counting.DIMENSION_LABELS[dimension]), _("consultations"), _("consultations (per topic)")]
+    ordered = sorted(consultations.items(), key=lambda kv: -kv[1])
+    header = [str(counting.DIMENSION_LABELS[dimension]), _("consultations")]
+    if with_topics:
+        header.append(_("consultations (per topic)"))
+        rows = [[label(k), n, per_topic.get(k, 0)] for k, n in ordered]
+        rows.append([_("total"), sum(r[1] for r in rows), sum(r[2] for r in rows)])
+    else:
+        rows = [[label(k), n] for k, n in ordered]
+        rows.append([_("total"), sum(r[1] for r in rows)])
     return Sheet(name, f"{fy_label} {name}", header, rows)
 
 
-def grant_sheets(qs, *, fiscal_year: int) -> list[Sheet]:
+def grant_sheets(qs, *, scope, fiscal_year: int) -> list[Sheet]:
     """Always rendered in Japanese (the agency's form is)."""
+    filters = counting.Filters(fiscal_year=fiscal_year)
     with translation.override("ja"):
         fy_label = counting.fiscal_year_label(fiscal_year, language="ja")
         labels = label_maps()
         months = fiscal_months(fiscal_year)
-        by_month = counting.count_topic_by(qs, "month")
+        by_month = aggregates.aggregate_topic_by(scope, filters, "month")
         tops = list(Topic.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
         rows = []
         for topic in tops:
@@ -77,7 +91,7 @@ def grant_sheets(qs, *, fiscal_year: int) -> list[Sheet]:
             ("nationality", _("by nationality")),
             ("residence_status", _("by residence status")),
         ):
-            sheets.append(_by_dimension(qs, dimension, labels, name, fy_label))
+            sheets.append(_by_dimension(qs, scope, filters, dimension, labels, name, fy_label))
         return sheets
 
 

@@ -65,3 +65,41 @@ class ExportJob(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+
+class ConsultationCount(models.Model):
+    """Aggregate: consultations per month × desk × the dashboard's dimensions.
+    Rebuilt per (month, desk) bucket from raw rows (reports/aggregates.py)."""
+
+    month = models.DateField()
+    desk = models.ForeignKey("municipalities.Desk", on_delete=models.CASCADE, related_name="+")
+    language = models.ForeignKey("consult.Language", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20)
+    interpretation_mode = models.CharField(max_length=20)
+    residence = models.CharField(max_length=20)  # municipality id, "outside" or "unknown"
+    outcome = models.CharField(max_length=12)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "desk"], name="consultationcount_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.desk_id}: {self.n}"
+
+
+class TopicCount(models.Model):
+    """Aggregate: per-topic counts (rule 2 of counting.py) per month × desk."""
+
+    month = models.DateField()
+    desk = models.ForeignKey("municipalities.Desk", on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE, related_name="+")
+    language = models.ForeignKey("consult.Language", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20)
+    interpretation_mode = models.CharField(max_length=20)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "desk"], name="topiccount_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.desk_id} {self.topic_id}: {self.n}"

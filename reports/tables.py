@@ -17,7 +17,7 @@ from consult.models.clients import AgeBand, ClientType
 from core.fiscal import fiscal_year_bounds
 from municipalities.models import Desk, Municipality
 
-from . import counting
+from . import aggregates, counting
 from .counting import OUTSIDE, UNKNOWN
 
 
@@ -83,8 +83,7 @@ def nationality_label(code: str) -> str:
     return str(SPECIAL[code]) if code in SPECIAL else country_name(code)
 
 
-def dimension_table(qs, dimension: str, labels: dict, *, fiscal_year: int | None = None, chart: str = "bar") -> Table:
-    counts = counting.count_by(qs, dimension)
+def dimension_table(counts: dict, dimension: str, labels: dict, *, fiscal_year: int | None = None) -> Table:
     title = counting.DIMENSION_LABELS[dimension]
     header = (str(title), str(_("consultations")))
     if dimension == "month":
@@ -96,11 +95,10 @@ def dimension_table(qs, dimension: str, labels: dict, *, fiscal_year: int | None
         names = labels[dimension]
         rows = [(str(names.get(k, k)), n) for k, n in counts.items()]
     rows.sort(key=lambda r: -r[1])
-    return Table(dimension, title, header, rows, chart=chart)
+    return Table(dimension, title, header, rows)
 
 
-def topic_table(qs, labels: dict) -> Table:
-    counts = counting.count_by_topic(qs)["top"]
+def topic_table(counts: dict, labels: dict) -> Table:
     order = {t.pk: t.sort_order for t in Topic.objects.filter(parent__isnull=True)}
     rows = [(str(labels["topic"].get(k, k)), n) for k, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], 0))]
     return Table("topic", _("topic"), (str(_("topic")), str(_("consultations (per topic)"))), rows)
@@ -116,8 +114,30 @@ DASHBOARD_DIMENSIONS = (
 )
 
 
-def dashboard_tables(qs, *, fiscal_year: int) -> list[Table]:
+def counts_for(dimension: str, *, qs, scope, filters) -> dict:
+    """From the aggregates where they hold the dimension, else from raw rows."""
+    if dimension in aggregates.AGGREGATED:
+        return aggregates.aggregate_count_by(scope, filters, dimension)
+    return counting.count_by(qs, dimension)
+
+
+def dashboard_tables(qs, *, scope, filters) -> list[Table]:
     labels = label_maps()
-    tables = [dimension_table(qs, "month", labels, fiscal_year=fiscal_year), topic_table(qs, labels)]
-    tables += [dimension_table(qs, d, labels) for d in DASHBOARD_DIMENSIONS]
+    tables = [
+        dimension_table(
+            counts_for("month", qs=qs, scope=scope, filters=filters), "month", labels, fiscal_year=filters.fiscal_year
+        ),
+        topic_table(aggregates.aggregate_topic_counts(scope, filters), labels),
+    ]
+    tables += [
+        dimension_table(counts_for(d, qs=qs, scope=scope, filters=filters), d, labels) for d in DASHBOARD_DIMENSIONS
+    ]
     return tables
+
+
+def dashboard_totals(qs, *, scope, filters) -> dict:
+    return {
+        "consultations": sum(aggregates.aggregate_count_by(scope, filters, "desk").values()),
+        "cases": counting.count_cases(qs),
+        "topic_counts": sum(aggregates.aggregate_topic_counts(scope, filters).values()),
+    }

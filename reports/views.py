@@ -39,12 +39,13 @@ def dashboard(request):
     form = StatisticsFilterForm(request.GET or None, municipality_ids=ids)
     filters = form.filters()
     qs = counting.statistics_consultations(request.user, filters)
+    scope = counting.statistics_scope(request.user, filters)
     context = {
         "form": form,
         "fiscal_year": filters.fiscal_year,
         "fiscal_year_label": counting.fiscal_year_label(filters.fiscal_year),
-        "totals": counting.totals(qs),
-        "tables": tables.dashboard_tables(qs, fiscal_year=filters.fiscal_year),
+        "totals": tables.dashboard_totals(qs, scope=scope, filters=filters),
+        "tables": tables.dashboard_tables(qs, scope=scope, filters=filters),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -58,8 +59,9 @@ def grant_report(request):
         raise Http404 from None
     if not 2000 <= year <= 2100:
         raise Http404
-    qs = counting.statistics_consultations(request.user, counting.Filters(fiscal_year=year))
-    sheets = grant.grant_sheets(qs, fiscal_year=year)
+    filters = counting.Filters(fiscal_year=year)
+    qs = counting.statistics_consultations(request.user, filters)
+    sheets = grant.grant_sheets(qs, scope=counting.statistics_scope(request.user, filters), fiscal_year=year)
     filename = f"jisseki-houkoku-FY{year}"
     if request.GET.get("format") == "csv":
         response = HttpResponse(grant.grant_csv(sheets), content_type="text/csv; charset=utf-8")

@@ -1,0 +1,50 @@
+"""Keep the aggregates (reports/aggregates.py) correct as consultations are
+added, edited or deleted: the old and new (month, desk) buckets are rebuilt
+once the transaction commits.  Connected in ReportsConfig.ready — consult
+sits below reports and never imports it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from consult.models import Consultation, ConsultationTopic
+
+from .aggregates import bucket_of, rebuild_buckets
+
+_PENDING_ATTR = "_reports_old_bucket"
+
+
+def _schedule(*buckets) -> None:
+    buckets = {b for b in buckets if b is not None}
+    if buckets:
+        transaction.on_commit(lambda: rebuild_buckets(buckets))
+
+
+@receiver(pre_save, sender=Consultation)
+def _remember_old_bucket(sender, instance: Consultation, **kwargs) -> None:
+    if instance.pk and not kwargs.get("raw"):
+        old = Consultation.objects.filter(pk=instance.pk).values_list("occurred_at", "desk_id").first()
+        setattr(instance, _PENDING_ATTR, bucket_of(*old) if old else None)
+
+
+@receiver(post_save, sender=Consultation)
+def _consultation_saved(sender, instance: Consultation, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    _schedule(getattr(instance, _PENDING_ATTR, None), bucket_of(instance.occurred_at, instance.desk_id))
+
+
+@receiver(post_delete, sender=Consultation)
+def _consultation_deleted(sender, instance: Consultation, **kwargs) -> None:
+    _schedule(bucket_of(instance.occurred_at, instance.desk_id))
+
+
+@receiver([post_save, post_delete], sender=ConsultationTopic)
+def _topic_link_changed(sender, instance: ConsultationTopic, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    row = Consultation.objects.filter(pk=instance.consultation_id).values_list("occurred_at", "desk_id").first()
+    if row:
+        _schedule(bucket_of(*row))
