@@ -14,17 +14,19 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="consultation",
             name="client_age_band",
-            field=models.CharField(blank=True, max_length=8, verbose_name="age band (then)"),
+            field=models.CharField(blank=True, db_default="", max_length=8, verbose_name="age band (then)"),
         ),
         migrations.AddField(
             model_name="consultation",
             name="client_nationality",
-            field=models.CharField(blank=True, max_length=2, verbose_name="nationality (then)"),
+            field=models.CharField(blank=True, db_default="", max_length=2, verbose_name="nationality (then)"),
         ),
         migrations.AddField(
             model_name="consultation",
             name="client_outside_area",
-            field=models.BooleanField(default=False, verbose_name="lived outside the consortium (then)"),
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="lived outside the consortium (then)"
+            ),
         ),
         migrations.AddField(
             model_name="consultation",
@@ -53,11 +55,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="consultation",
             name="client_type",
-            field=models.CharField(blank=True, max_length=12, verbose_name="client type (then)"),
+            field=models.CharField(blank=True, db_default="", max_length=12, verbose_name="client type (then)"),
         ),
         migrations.AddField(
             model_name="consultation",
             name="outcome",
-            field=models.CharField(blank=True, max_length=12, verbose_name="outcome"),
+            field=models.CharField(blank=True, db_default="", max_length=12, verbose_name="outcome"),
         ),
     ]

@@ -83,6 +83,8 @@ class Consultation(models.Model):
     # consultation is logged, so editing the client (or a status change next
     # year) never rewrites a past year's statistics.  Blank/NULL = not known
     # (anonymous consultation, or not recorded on the client at the time).
+    # Database defaults too: bulk loaders that write SQL (consult/bench.py)
+    # leave them blank, and the backfill (consult/snapshots.py) fills them.
     client_residence_municipality = models.ForeignKey(
         "municipalities.Municipality",
         verbose_name=_("municipality of residence (then)"),
@@ -91,7 +93,7 @@ class Consultation(models.Model):
         blank=True,
         related_name="+",
     )
-    client_outside_area = models.BooleanField(_("lived outside the consortium (then)"), default=False)
+    client_outside_area = models.BooleanField(_("lived outside the consortium (then)"), default=False, db_default=False)
     client_residence_status = models.ForeignKey(
         "consult.ResidenceStatus",
         verbose_name=_("residence status (then)"),
@@ -100,10 +102,10 @@ class Consultation(models.Model):
         blank=True,
         related_name="+",
     )
-    client_nationality = models.CharField(_("nationality (then)"), max_length=2, blank=True)
-    client_age_band = models.CharField(_("age band (then)"), max_length=8, blank=True)
-    client_type = models.CharField(_("client type (then)"), max_length=12, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, blank=True)
+    client_nationality = models.CharField(_("nationality (then)"), max_length=2, blank=True, db_default="")
+    client_age_band = models.CharField(_("age band (then)"), max_length=8, blank=True, db_default="")
+    client_type = models.CharField(_("client type (then)"), max_length=12, blank=True, db_default="")
+    outcome = models.CharField(_("outcome"), max_length=12, blank=True, db_default="")
     intake_token = models.UUIDField(
         _("intake token"),
         default=uuid.uuid4,
