@@ -6,8 +6,6 @@ Screenshots: test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from openpyxl import load_workbook
 
@@ -47,7 +45,7 @@ def test_admin_opens_the_dashboard_and_downloads_the_grant_report(
         page.get_by_test_id("grant-xlsx").click()
     download = download_info.value
     assert download.suggested_filename == "jisseki-houkoku-FY2026.xlsx"
-    wb = load_workbook(io.BytesIO(open(download.path(), "rb").read()), read_only=True)
+    wb = load_workbook(download.path(), read_only=True)
     assert wb.sheetnames == [
         "相談分野・月別",
         "言語別",
