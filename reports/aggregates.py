@@ -2,8 +2,9 @@
 
 Unit of maintenance: a *bucket* = (month in Asia/Tokyo, desk).  Whenever a
 consultation is saved or deleted (signals in reports/signals.py), its old
-and new buckets are rebuilt from the raw rows once the transaction commits
-— after the intake has also written its topic rows.  Rebuilding (delete +
+and new buckets are rebuilt from the raw rows by a Celery task enqueued
+when the transaction commits — after the intake has also written its topic
+rows; the dashboard is current within seconds.  Rebuilding (delete +
 INSERT … SELECT … GROUP BY) instead of incrementing makes every path
 converge on the raw truth, including a deleted case's cascade.
 

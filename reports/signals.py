@@ -1,25 +1,29 @@
 """Keep the aggregates (reports/aggregates.py) correct as consultations are
 added, edited or deleted: the old and new (month, desk) buckets are rebuilt
-once the transaction commits.  Connected in ReportsConfig.ready — consult
+by a Celery task enqueued when the transaction commits.  Connected in ReportsConfig.ready — consult
 sits below reports and never imports it."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from consult.models import Consultation, ConsultationTopic
+from core.tasks import enqueue
 
-from .aggregates import bucket_of, rebuild_buckets
+from .aggregates import bucket_of
 
 _PENDING_ATTR = "_reports_old_bucket"
 
 
 def _schedule(*buckets) -> None:
-    buckets = {b for b in buckets if b is not None}
+    """A worker rebuilds the buckets after the commit: the intake's request
+    pays one broker message, not the recount (its query budget is 15)."""
+    from .tasks import aggregates_rebuild_task
+
+    buckets = sorted({b for b in buckets if b is not None})
     if buckets:
-        transaction.on_commit(lambda: rebuild_buckets(buckets))
+        enqueue(aggregates_rebuild_task, [[month.isoformat(), desk] for month, desk in buckets])
 
 
 @receiver(pre_save, sender=Consultation)

@@ -18,8 +18,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_admin_opens_the_dashboard_and_downloads_the_grant_report(
-    live_server, demo_staff, new_page, sign_in, screenshot
+    live_server, demo_staff, new_page, sign_in, screenshot, monkeypatch
 ):
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # the aggregate rebuild, as a worker would
     build(
         by=User.objects.get(username="coordinator-332020"),
         hub_desk=Desk.objects.get(code="KRS"),

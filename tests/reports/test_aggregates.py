@@ -20,7 +20,7 @@ FY = Filters(fiscal_year=2026)
 
 
 @pytest.fixture
-def data(coordinator, hub_desk, ibara_desk, ibara, soja, django_capture_on_commit_callbacks):
+def data(coordinator, hub_desk, ibara_desk, ibara, soja, django_capture_on_commit_callbacks, eager_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         return build(by=coordinator, hub_desk=hub_desk, ibara_desk=ibara_desk, ibara=ibara, soja=soja)
 
@@ -41,7 +41,7 @@ def test_intake_keeps_aggregates_equal_to_raw(data, coordinator, ibara_stats):
     _same_as_raw(ibara_stats)
 
 
-def test_edit_delete_merge_keep_them_equal(data, coordinator, django_capture_on_commit_callbacks):
+def test_edit_delete_merge_keep_them_equal(data, coordinator, django_capture_on_commit_callbacks, eager_tasks):
     c2 = Consultation.objects.get(pk=data.consultations[2].pk)
     with django_capture_on_commit_callbacks(execute=True):
         # moved to another month and desk, and its outcome recorded differently

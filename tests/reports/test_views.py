@@ -12,7 +12,7 @@ from .dataset import build
 
 
 @pytest.fixture
-def data(coordinator, hub_desk, ibara_desk, ibara, soja, django_capture_on_commit_callbacks):
+def data(coordinator, hub_desk, ibara_desk, ibara, soja, django_capture_on_commit_callbacks, eager_tasks):
     # on_commit runs the aggregate maintenance the dashboard reads
     with django_capture_on_commit_callbacks(execute=True):
         return build(by=coordinator, hub_desk=hub_desk, ibara_desk=ibara_desk, ibara=ibara, soja=soja)
