@@ -6,6 +6,8 @@ Screenshots: test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -48,7 +50,8 @@ def test_admin_opens_the_dashboard_and_downloads_the_grant_report(
         page.get_by_test_id("grant-xlsx").click()
     download = download_info.value
     assert download.suggested_filename == "jisseki-houkoku-FY2026.xlsx"
-    wb = load_workbook(download.path(), read_only=True)
+    with open(download.path(), "rb") as fh:
+        wb = load_workbook(io.BytesIO(fh.read()), read_only=True)
     assert wb.sheetnames == [
         "相談分野・月別",
         "言語別",
