@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from core.fiscal import fiscal_year
 
+from .signals import consultations_bulk_loaded
 from .snapshots import consultation_snapshots_fill
 
 # --- names -----------------------------------------------------------------
@@ -1009,6 +1010,7 @@ def _write(ctx: _SeedContext, specs, todo, *, now, seed: int, result: SeedResult
     )
     # auto_now_add stamped "now": a demo consultation was logged when it happened.
     Consultation.objects.filter(pk__in=[c.pk for c in consultations]).update(created_at=F("occurred_at"))
+    consultations_bulk_loaded.send(sender=Consultation, case_ids=sorted({c.case_id for c in consultations}))
     result.added = len(consultations)
 
     # 5. follow-ups

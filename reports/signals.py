@@ -5,10 +5,12 @@ sits below reports and never imports it."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from consult.models import Consultation, ConsultationTopic
+from consult.signals import consultations_bulk_loaded
 from core.tasks import enqueue
 
 from .aggregates import bucket_of
@@ -52,3 +54,12 @@ def _topic_link_changed(sender, instance: ConsultationTopic, **kwargs) -> None:
     row = Consultation.objects.filter(pk=instance.consultation_id).values_list("occurred_at", "desk_id").first()
     if row:
         _schedule(bucket_of(*row))
+
+
+@receiver(consultations_bulk_loaded)
+def _bulk_loaded(sender, **kwargs) -> None:
+    """The demo seeder wrote consultations with SQL-level bulk inserts: recount
+    everything once it commits (a command, not a request: run it here)."""
+    from .aggregates import rebuild_all
+
+    transaction.on_commit(rebuild_all)

@@ -74,3 +74,16 @@ def test_reconcile_finds_drift_and_the_command_repairs_it(data):
     call_command("reports_aggregates", "--repair", stdout=out)
     assert "Repaired." in out.getvalue()
     assert aggregates.reconcile() == []
+
+
+def test_demo_seeding_leaves_aggregates_and_snapshots_correct(consortium, django_capture_on_commit_callbacks):
+    from consult.demo import seed_demo_cases
+    from municipalities.management.commands.seed_demo import seed_staff
+
+    seed_staff(consortium=consortium, password="demo-test-only", reset_passwords=False)  # noqa: S106
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo_cases(consortium=consortium, target=60, seed=7)
+    assert ConsultationCount.objects.exists()
+    assert aggregates.reconcile() == []
+    with_client = Consultation.objects.filter(case__client__isnull=False)
+    assert with_client.exists() and not with_client.filter(client_type="").exists()
