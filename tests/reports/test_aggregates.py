@@ -80,7 +80,7 @@ def test_demo_seeding_leaves_aggregates_and_snapshots_correct(consortium, django
     from consult.demo import seed_demo_cases
     from municipalities.management.commands.seed_demo import seed_staff
 
-    seed_staff(consortium=consortium, password="demo-test-only", reset_passwords=False)  # noqa: S106
+    seed_staff(consortium=consortium, password="demo-test-only", reset_passwords=False)
     with django_capture_on_commit_callbacks(execute=True):
         seed_demo_cases(consortium=consortium, target=60, seed=7)
     assert ConsultationCount.objects.exists()
