@@ -109,9 +109,11 @@ DASHBOARD_DIMENSIONS = (
     "interpretation_mode",
     "channel",
     "residence_municipality",
-    "first_or_repeat",
     "outcome",
 )
+# Counted from raw rows (a merge of two clients changes it, so it has no
+# aggregate): seconds at a million consultations, so only on request.
+ON_REQUEST = ("first_or_repeat",)
 
 
 def counts_for(dimension: str, *, qs, scope, filters) -> dict:
@@ -121,7 +123,7 @@ def counts_for(dimension: str, *, qs, scope, filters) -> dict:
     return counting.count_by(qs, dimension)
 
 
-def dashboard_tables(qs, *, scope, filters) -> list[Table]:
+def dashboard_tables(qs, *, scope, filters, extra: tuple[str, ...] = ()) -> list[Table]:
     labels = label_maps()
     tables = [
         dimension_table(

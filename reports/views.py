@@ -45,9 +45,17 @@ def dashboard(request):
         "fiscal_year": filters.fiscal_year,
         "fiscal_year_label": counting.fiscal_year_label(filters.fiscal_year),
         "totals": tables.dashboard_totals(qs, scope=scope, filters=filters),
-        "tables": tables.dashboard_tables(qs, scope=scope, filters=filters),
+        "tables": tables.dashboard_tables(qs, scope=scope, filters=filters, extra=tuple(request.GET.getlist("detail"))),
+        "repeat_url": f"{request.path}?{_with_detail(request, 'first_or_repeat')}",
+        "shows_repeat": "first_or_repeat" in request.GET.getlist("detail"),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _with_detail(request, name: str) -> str:
+    params = request.GET.copy()
+    params.setlist("detail", [*params.getlist("detail"), name])
+    return params.urlencode()
 
 
 @require_GET

@@ -37,7 +37,7 @@ def test_admin_opens_the_dashboard_and_downloads_the_grant_report(
     page.goto(live_server.url + "/reports/?fy=2026")
     assert "2026年度（令和8年度）" in page.locator("h1").inner_text()
     page.wait_for_selector('canvas[data-chart="chart-topic"][data-rendered="true"]')
-    assert page.locator("canvas[data-rendered='true']").count() == 8
+    assert page.locator("canvas[data-rendered='true']").count() == 7
     assert page.get_by_test_id("totals").inner_text().replace("\n", " ").count("7") >= 1
     topic_table = page.get_by_test_id("table-topic")
     assert "在留手続・入管手続" in topic_table.inner_text()

@@ -25,6 +25,10 @@ def test_coordinator_sees_the_consortium(client, data, coordinator):
     tables = {t.key: t for t in response.context["tables"]}
     assert tables["month"].total == 7 and len(tables["month"].rows) == 12
     assert tables["topic"].total == 9
+    assert "first_or_repeat" not in tables
+    with_repeat = client.get("/reports/?fy=2026&detail=first_or_repeat")
+    repeat = {t.key: t for t in with_repeat.context["tables"]}["first_or_repeat"]
+    assert sorted(n for _label, n in repeat.rows) == [3, 4]
     body = response.content.decode()
     assert 'id="chart-topic"' in body and "<script>" not in body
 
