@@ -131,9 +131,8 @@ def dashboard_tables(qs, *, scope, filters, extra: tuple[str, ...] = ()) -> list
         ),
         topic_table(aggregates.aggregate_topic_counts(scope, filters), labels),
     ]
-    tables += [
-        dimension_table(counts_for(d, qs=qs, scope=scope, filters=filters), d, labels) for d in DASHBOARD_DIMENSIONS
-    ]
+    dimensions = DASHBOARD_DIMENSIONS + tuple(d for d in extra if d in ON_REQUEST)
+    tables += [dimension_table(counts_for(d, qs=qs, scope=scope, filters=filters), d, labels) for d in dimensions]
     return tables
 
 
