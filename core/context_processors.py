@@ -35,6 +35,12 @@ def _nav(user) -> list[dict]:
             "name": "interpreter_list",
             "cap": Capability.VIEW_CASES,
         },
+        {
+            "label": _("Statistics"),
+            "url": reverse("reports:dashboard"),
+            "name": "dashboard",
+            "cap": Capability.VIEW_STATISTICS,
+        },
         {"label": _("Desks"), "url": reverse("desk_list"), "name": "desk_list", "cap": Capability.VIEW_DESKS},
     ]
     return [e for e in entries if e["cap"] is None or user_can(user, e["cap"])]

@@ -30,6 +30,8 @@ from consult.models import (
     ResidenceStatus,
     Topic,
 )
+from consult.signals import consultations_bulk_loaded
+from consult.snapshots import consultation_snapshots_fill
 from core.fiscal import fiscal_year
 from demo.people import OUTSIDE_AREA, PERMANENT_STATUSES, DemoPerson, make_person, pick
 from municipalities.models import Desk, Membership, Municipality
@@ -500,6 +502,7 @@ class _Writer:
             for spec in self.todo
         ]
         Consultation.objects.bulk_create(consultations)
+        consultation_snapshots_fill(case_ids=sorted({c.case_id for c in consultations}))
         ConsultationTopic.objects.bulk_create(
             ConsultationTopic(consultation=c, topic=ctx.topics[code])
             for c, spec in zip(consultations, self.todo, strict=True)
@@ -507,6 +510,7 @@ class _Writer:
         )
         # auto_now_add stamped "now": a demo consultation was logged when it happened.
         Consultation.objects.filter(pk__in=[c.pk for c in consultations]).update(created_at=F("occurred_at"))
+        consultations_bulk_loaded.send(sender=Consultation, case_ids=sorted({c.case_id for c in consultations}))
         self.result.added = len(consultations)
 
     def write_follow_ups(self) -> None:

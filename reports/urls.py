@@ -1,6 +1,15 @@
-"""Mounted at /reports/ (config/urls.py).  Empty until the reports issue
-lands: the dashboard, the grant report, the cost share and exports (README)."""
+"""Mounted at /reports/ (config/urls.py)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("grant/", views.grant_report, name="grant"),
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/<uuid:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
+]

@@ -79,6 +79,33 @@ class Consultation(models.Model):
         default=list,
         blank=True,
     )
+    # What was true then (DESIGN §3): the client's dimensions copied when the
+    # consultation is logged, so editing the client (or a status change next
+    # year) never rewrites a past year's statistics.  Blank/NULL = not known
+    # (anonymous consultation, or not recorded on the client at the time).
+    # Database defaults too: bulk loaders that write SQL (consult/bench.py)
+    # leave them blank, and the backfill (consult/snapshots.py) fills them.
+    client_residence_municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality of residence (then)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client_outside_area = models.BooleanField(_("lived outside the consortium (then)"), default=False, db_default=False)
+    client_residence_status = models.ForeignKey(
+        "consult.ResidenceStatus",
+        verbose_name=_("residence status (then)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client_nationality = models.CharField(_("nationality (then)"), max_length=2, blank=True, db_default="")
+    client_age_band = models.CharField(_("age band (then)"), max_length=8, blank=True, db_default="")
+    client_type = models.CharField(_("client type (then)"), max_length=12, blank=True, db_default="")
+    outcome = models.CharField(_("outcome"), max_length=12, blank=True, db_default="")
     intake_token = models.UUIDField(
         _("intake token"),
         default=uuid.uuid4,
@@ -113,6 +140,33 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def snapshot_client(self, client) -> None:
+        """Copy the client's statistical dimensions onto this consultation
+        (what was true then).  `client` None: anonymous, all unknown."""
+        for field, value in client_snapshot(client).items():
+            setattr(self, field, value)
+
+
+def client_snapshot(client) -> dict:
+    """The snapshot fields of a consultation for `client` (None = anonymous)."""
+    if client is None:
+        return {
+            "client_residence_municipality_id": None,
+            "client_outside_area": False,
+            "client_residence_status_id": None,
+            "client_nationality": "",
+            "client_age_band": "",
+            "client_type": "",
+        }
+    return {
+        "client_residence_municipality_id": client.residence_municipality_id,
+        "client_outside_area": client.lives_outside_area,
+        "client_residence_status_id": client.residence_status_id,
+        "client_nationality": client.nationality,
+        "client_age_band": client.age_band,
+        "client_type": client.client_type,
+    }
 
 
 class ConsultationTopic(models.Model):

@@ -167,6 +167,11 @@ def _filtered(user: User, filters: CaseFilters, today: date) -> QuerySet[Case]:
     return qs
 
 
+def case_list_queryset(user: User, filters: CaseFilters, today: date | None = None) -> QuerySet[Case]:
+    """The case list's rows without paging: what an export of the list holds."""
+    return _filtered(user, filters, today or timezone.localdate())
+
+
 def _by_status_desk_assignee(qs: QuerySet[Case], filters: CaseFilters, user: User) -> QuerySet[Case]:
     if filters.status == STATUS_ACTIVE:
         qs = qs.open()

@@ -29,6 +29,7 @@ from ..models import (
     Language,
     Topic,
 )
+from ..models.consultations import client_snapshot
 from ._permissions import require_at_desk, require_case
 from .cases import case_next_reference
 from .clients import _client_build, client_lock_live
@@ -119,6 +120,8 @@ def consultation_log(
                 actions=list(actions or []),
                 intake_token=intake_token,
                 created_by=by,
+                outcome=outcome,
+                **client_snapshot(case.client if case.client_id else None),
             )
             ConsultationTopic.objects.bulk_create(
                 [ConsultationTopic(consultation=consultation, topic=topic) for topic in dict.fromkeys(topics)]

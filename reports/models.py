@@ -1,0 +1,105 @@
+"""Export jobs: a large export run by a Celery worker, with progress and a
+download link that expires after 7 days."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+EXPORT_LIFETIME = timedelta(days=7)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def of(self, user) -> ExportJobQuerySet:
+        """A job is its requester's alone."""
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exporter = models.CharField(_("export"), max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    personal = models.BooleanField(_("with personal data"), default=False)
+    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="exportjob_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.exporter} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+
+class ConsultationCount(models.Model):
+    """Aggregate: consultations per month × desk × the dashboard's dimensions.
+    Rebuilt per (month, desk) bucket from raw rows (reports/aggregates.py)."""
+
+    month = models.DateField()
+    desk = models.ForeignKey("municipalities.Desk", on_delete=models.CASCADE, related_name="+")
+    language = models.ForeignKey("consult.Language", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20)
+    interpretation_mode = models.CharField(max_length=20)
+    residence = models.CharField(max_length=20)  # municipality id, "outside" or "unknown"
+    outcome = models.CharField(max_length=12)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "desk"], name="consultationcount_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.desk_id}: {self.n}"
+
+
+class TopicCount(models.Model):
+    """Aggregate: per-topic counts (rule 2 of counting.py) per month × desk."""
+
+    month = models.DateField()
+    desk = models.ForeignKey("municipalities.Desk", on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE, related_name="+")
+    language = models.ForeignKey("consult.Language", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20)
+    interpretation_mode = models.CharField(max_length=20)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "desk"], name="topiccount_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.desk_id} {self.topic_id}: {self.n}"
