@@ -77,9 +77,8 @@ def test_reconcile_finds_drift_and_the_command_repairs_it(data):
 
 
 def test_demo_seeding_leaves_aggregates_and_snapshots_correct(consortium, django_capture_on_commit_callbacks):
-    from municipalities.management.commands.seed_demo import seed_staff
-
     from demo.cases import seed_demo_cases
+    from demo.staff import seed_staff
 
     seed_staff(consortium=consortium, password="demo-test-only", reset_passwords=False)
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,9 +5,9 @@
     SECRET_KEY=bench-only DJANGO_DEBUG=0 python manage.py bench_reports
 
 Builds (or reuses) the case-list benchmark's dataset in the CURRENT database
-(consult/bench.py; refuses a database whose name lacks "bench"), fills the
+(demo/bench/; refuses a database whose name lacks "bench"), fills the
 snapshots, rebuilds the aggregates, and prints dashboard and grant-report
-time (median, p95) and CSV/XLSX export time and peak memory (reports/bench.py).
+time (median, p95) and CSV/XLSX export time and peak memory (demo/bench/reports.py).
 
 Lives in reports/ until the demo/ app lands on main (issue 6); it belongs in
 demo/management/commands/ with the other bench_* commands.
@@ -23,8 +23,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from consult import bench as consult_bench
 from core.fiscal import fiscal_year
+from demo import bench as consult_bench
 
 
 class Command(BaseCommand):
@@ -50,9 +50,8 @@ class Command(BaseCommand):
         if not db_name.startswith("test_"):
             call_command("migrate", verbosity=0, interactive=False, stdout=quiet)
         call_command("load_reference", verbosity=0, stdout=quiet)
-        from municipalities.management.commands.seed_demo import seed_staff
-
         from accounts.models import User
+        from demo.staff import seed_staff
         from municipalities.models import Consortium
 
         consortium = Consortium.objects.get(code="takahashi-river-basin")
@@ -67,7 +66,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             consult_bench.build_dataset(consortium=consortium, plan=plan, log=out)
             out(f"dataset: built in {time.monotonic() - started:.1f} s")
-        from reports import bench
+        from demo.bench import reports as bench
 
         bench.prepare(out)
         user = User.objects.get(username=f"coordinator-{consortium.hub_municipality.code}")

@@ -1,6 +1,6 @@
 """The statistics benchmark behind ``manage.py bench_reports`` (issue 11).
 
-Reuses the case-list benchmark's dataset builder (consult/bench.py: set-based
+Reuses the case-list benchmark's dataset builder (demo/bench/dataset.py: set-based
 SQL, default 1,000,000 consultations over four years), fills the "what was
 true then" snapshots and rebuilds the aggregates, then measures:
 
@@ -27,9 +27,8 @@ from django.db import connection
 from django.test import Client
 
 from consult.models import Consultation
-
-from .aggregates import rebuild_all
-from .writers import write_csv, write_xlsx
+from reports.aggregates import rebuild_all
+from reports.writers import write_csv, write_xlsx
 
 EXPORT_HEADER = ["id", "occurred_at", "desk", "channel", "language", "interpretation", "minutes", "outcome"]
 
@@ -58,7 +57,7 @@ def time_requests(user, path: str, *, repeat: int, warmup: int) -> list[float]:
     from django.conf import settings
     from django.test import override_settings
 
-    # As consult/bench.py: the test client's host, and static URLs without collectstatic.
+    # As demo/bench/measure.py: the test client's host, and static URLs without collectstatic.
     storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
