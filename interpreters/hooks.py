@@ -31,7 +31,13 @@ def booking_timeline_entries(*, case, user) -> list[TimelineEntry]:
 
 
 def _may_book(user, case) -> bool:
-    return case_access(user, case).can_log_consultation
+    """Asked once per consultation on the case page: the answer is kept on the
+    case object for this user, so the page's queries do not grow with its
+    timeline (case_access may read hand-off grants)."""
+    memo = case.__dict__.setdefault("_interpreters_may_book", {})
+    if user.pk not in memo:
+        memo[user.pk] = case_access(user, case).can_log_consultation
+    return memo[user.pk]
 
 
 def case_booking_link(*, case, user) -> list[dict]:

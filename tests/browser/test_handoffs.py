@@ -85,7 +85,7 @@ def test_clerk_forwards_with_consent_hub_accepts_and_a_forward_without_consent_i
     # --- 2. a forward to 笠岡市 without consent is refused, with the reason ------------------
     clerk.goto(case_url)
     clerk.get_by_test_id("forward-case").click()
-    assert clerk.get_by_role("heading", level=1).inner_text() == "案件の取次"
+    assert clerk.get_by_role("heading", level=1).inner_text() == "相談案件の取次"
     _sound_at_both_widths(clerk)
     clerk.set_viewport_size(WIDE)
     clerk.locator("#id_to_desk").select_option(str(kasaoka_desk.pk))
