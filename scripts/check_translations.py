@@ -28,16 +28,24 @@ def main() -> int:
     if not po.exists():
         print(f"missing {po}")
         return 1
+    # makemessages also writes into ./locale (it adds the current folder's
+    # locale/ to LOCALE_PATHS): keep the working tree as it was.
+    originals = {path: path.read_bytes() for path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po")}
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "locale"
         shutil.copytree(ROOT / "locale", copy)
-        subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-obsolete", *IGNORES],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            env={**__import__("os").environ, "MADOGUCHI_LOCALE_DIR": str(copy)},
-        )
+        try:
+            subprocess.run(
+                [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-obsolete", *IGNORES],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                env={**__import__("os").environ, "MADOGUCHI_LOCALE_DIR": str(copy)},
+            )
+        finally:
+            for path, content in originals.items():
+                if path.read_bytes() != content:
+                    path.write_bytes(content)
         problems = untranslated(copy / "ja" / "LC_MESSAGES" / "django.po")
     if problems:
         print(f"{len(problems)} Japanese strings need a translation (run `make messages`, then translate):")
