@@ -105,6 +105,13 @@ class PageGuard:
             self.record_foreign(request.url)
 
     def on_console(self, message) -> None:
+        # htmx reports a request it aborted itself (the person navigated or
+        # picked another language while a fragment was loading) as
+        # htmx:sendAbort and an unsuccessful htmx:afterRequest: like
+        # net::ERR_ABORTED below, not a failure.  A server error still shows
+        # as htmx:responseError.
+        if message.type == "error" and message.text.startswith(("htmx:sendAbort", "htmx:afterRequest")):
+            return
         if message.type == "error":
             location = message.location or {}
             self.console_errors.append(f"{message.text} ({location.get('url', '')})")
