@@ -95,6 +95,11 @@ class ConsentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    contact_by_desk = forms.BooleanField(
+        label=_("Contact by the desk"),
+        required=False,
+        help_text=_("The desk may contact the client, e.g. before the period of stay expires."),
+    )
     given_on = forms.DateField(label=_("Date of consent"), widget=DateInput(), initial=timezone.localdate)
     explanation_language = forms.ModelChoiceField(
         label=_("Language of the explanation shown"), queryset=Language.objects.active()
@@ -115,7 +120,12 @@ class ConsentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("municipalities") or data.get("organisations") or data.get("organisation_kinds")):
+        if not (
+            data.get("municipalities")
+            or data.get("organisations")
+            or data.get("organisation_kinds")
+            or data.get("contact_by_desk")
+        ):
             raise forms.ValidationError(_("Choose at least one municipality or organisation that the consent covers."))
         return data
 

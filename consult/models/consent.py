@@ -55,6 +55,11 @@ class Consent(models.Model):
         blank=True,
         help_text=_("Every organisation of these kinds is covered."),
     )
+    contact_by_desk = models.BooleanField(
+        _("contact by the desk"),
+        default=False,
+        help_text=_("The desk may contact the client, e.g. before the period of stay expires."),
+    )
     given_on = models.DateField(_("date of consent"), default=timezone.localdate)
     explanation_language = models.ForeignKey(
         "consult.Language",
@@ -117,6 +122,10 @@ class Consent(models.Model):
     def organisation_kind_labels(self) -> list[str]:
         labels = dict(Organisation.Kind.choices)
         return [str(labels.get(kind, kind)) for kind in self.organisation_kinds]
+
+    def covers_contact(self) -> bool:
+        """The client may be contacted by the desk (e.g. the period-of-stay reminder)."""
+        return self.in_force and self.contact_by_desk
 
     def covers_municipality(self, municipality) -> bool:
         return self.in_force and self.municipalities.filter(pk=municipality.pk).exists()

@@ -76,12 +76,13 @@ def consent_record(
     organisation_kinds: list[str] | tuple = (),
     interpretation_mode: str = "none",
     note: str = "",
+    contact_by_desk: bool = False,
 ) -> Consent:
     """Record a new consent.  The current one (in force or withdrawn) is
     superseded, never changed: the history stays as it was."""
     _require_client_write(by, client)
     municipalities, organisations = list(municipalities), list(organisations)
-    if not (municipalities or organisations or organisation_kinds):
+    if not (municipalities or organisations or organisation_kinds or contact_by_desk):
         raise ValidationError(_("Choose at least one municipality or organisation that the consent covers."))
     given_on = given_on or timezone.localdate()
     if given_on > timezone.localdate():
@@ -100,6 +101,7 @@ def consent_record(
             explanation_language=explanation_language,
             interpretation_mode=interpretation_mode,
             organisation_kinds=sorted(set(organisation_kinds)),
+            contact_by_desk=contact_by_desk,
             note=note,
             recorded_by=by,
             recorded_at=now,
@@ -117,6 +119,7 @@ def consent_record(
                 "municipalities": sorted(m.pk for m in municipalities),
                 "organisations": sorted(o.pk for o in organisations),
                 "organisation_kinds": sorted(set(organisation_kinds)),
+                "contact_by_desk": contact_by_desk,
                 "given_on": given_on.isoformat(),
                 "explanation_language": explanation_language.code,
                 "interpretation_mode": interpretation_mode,

@@ -162,6 +162,7 @@ def consent_new(request, pk: int):
                     organisation_kinds=data["organisation_kinds"],
                     interpretation_mode=data["interpretation_mode"],
                     note=data["note"],
+                    contact_by_desk=data["contact_by_desk"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -87,13 +87,59 @@ def test_the_escalation_threshold_is_a_setting(hub_staff, coordinator, follow_up
     assert len(_rows(FOLLOW_UP_ESCALATION)) == 1
 
 
-def test_period_of_stay_expiry_waits_for_consent_to_be_contacted(hub_staff, hub_desk_obj):
-    """Until consent (issue 7) is recorded, nobody passes the gate: a client
-    whose period of stay ends within 3 months is not reminded about."""
-    client = ClientFactory(registered_desk=hub_desk_obj, period_of_stay_expiry=dt.date(2027, 7, 1))
-    CaseFactory(handling_desk=hub_desk_obj, client=client, assignee=hub_staff, created_by=hub_staff)
+@pytest.fixture
+def expiring(hub_staff, hub_desk_obj):
+    """A client whose period of stay ends on 2027-08-06, with an open case assigned to hub_staff."""
+    client = ClientFactory(registered_desk=hub_desk_obj, period_of_stay_expiry=dt.date(2027, 8, 6))
+    case = CaseFactory(handling_desk=hub_desk_obj, client=client, assignee=hub_staff, created_by=hub_staff)
+    return client, case
+
+
+def _consent(client, by, **kwargs):
+    from consult.models import Language
+    from consult.services.handoffs import consent_record
+
+    return consent_record(client=client, by=by, explanation_language=Language.objects.get(code="ja"), **kwargs)
+
+
+def test_period_of_stay_expiry_waits_for_consent_to_be_contacted(hub_staff, kurashiki, expiring):
+    """Consent to share data with municipalities does not cover being
+    contacted: no reminder until the consent covers contact by the desk."""
+    client, case = expiring
+    _consent(client, hub_staff, municipalities=[kurashiki])
     assert not clients_who_consented_to_contact(Client.objects.filter(pk=client.pk)).exists()
     assert run_producers(now=tokyo(2027, 5, 6, 10), only=[STAY_EXPIRY]) == 0
+    _consent(client, hub_staff, municipalities=[kurashiki], contact_by_desk=True)
+    assert run_producers(now=tokyo(2027, 5, 6, 10), only=[STAY_EXPIRY]) == 1
+    (row,) = _rows(STAY_EXPIRY)
+    assert (row.recipient_id, row.subject_object, row.desk_id) == (hub_staff.pk, case, case.handling_desk_id)
+
+
+def test_period_of_stay_expiry_within_3_months_once_per_expiry_date(hub_staff, expiring):
+    client, _case = expiring
+    _consent(client, hub_staff, contact_by_desk=True)  # contact only: a valid consent on its own
+    assert run_producers(now=tokyo(2027, 5, 5, 23, 59), only=[STAY_EXPIRY]) == 0  # 3 months + 1 day before
+    assert run_producers(now=tokyo(2027, 5, 6, 0, 1), only=[STAY_EXPIRY]) == 1
+    assert run_producers(now=tokyo(2027, 6, 1, 10), only=[STAY_EXPIRY]) == 0  # every later tick: nothing
+    # Renewed: a new expiry date is a new occurrence, three months before it.
+    Client.objects.filter(pk=client.pk).update(period_of_stay_expiry=dt.date(2030, 8, 6))
+    assert run_producers(now=tokyo(2027, 8, 1, 10), only=[STAY_EXPIRY]) == 0
+    assert run_producers(now=tokyo(2030, 5, 7, 10), only=[STAY_EXPIRY]) == 1
+    assert len(_rows(STAY_EXPIRY)) == 2
+
+
+def test_a_withdrawn_consent_stops_the_reminder_even_when_queued(hub_staff, expiring):
+    from consult.services.handoffs import consent_withdraw
+    from notifications.services import notification_deliver
+
+    client, _case = expiring
+    _consent(client, hub_staff, contact_by_desk=True, given_on=dt.date(2026, 11, 1))
+    run_producers(now=tokyo(2027, 5, 6, 10), only=[STAY_EXPIRY])
+    (row,) = _rows(STAY_EXPIRY)
+    consent_withdraw(client=client, by=hub_staff)
+    assert notification_deliver(notification_id=row.pk, now=tokyo(2027, 5, 6, 10, 1)) == "cancelled"
+    Notification.objects.all().delete()
+    assert run_producers(now=tokyo(2027, 5, 7, 10), only=[STAY_EXPIRY]) == 0
 
 
 def test_producers_create_nothing_without_their_triggers(hub_staff, follow_up_for, coordinator):
