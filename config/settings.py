@@ -352,6 +352,11 @@ NOTIFICATIONS_CLAIM_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_CLAIM_LEAS
 # escalated to the desk's coordinators — both in business days.
 FOLLOW_UP_DEFAULT_BUSINESS_DAYS = int(os.environ.get("FOLLOW_UP_DEFAULT_BUSINESS_DAYS", "5"))
 FOLLOW_UP_ESCALATION_BUSINESS_DAYS = int(os.environ.get("FOLLOW_UP_ESCALATION_BUSINESS_DAYS", "2"))
+# Hand-offs: an unanswered one reminds the receiving desk after this many
+# business days, and escalates to the sender and the hub's coordinators
+# after HANDOFF_ESCALATION_BUSINESS_DAYS more.
+HANDOFF_UNANSWERED_BUSINESS_DAYS = int(os.environ.get("HANDOFF_UNANSWERED_BUSINESS_DAYS", "2"))
+HANDOFF_ESCALATION_BUSINESS_DAYS = int(os.environ.get("HANDOFF_ESCALATION_BUSINESS_DAYS", "2"))
 # Links in e-mails point here (the portal as staff reach it).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 

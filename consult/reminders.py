@@ -1,5 +1,6 @@
 """consult's notification kinds (issue 10): follow-ups due or overdue, their
-escalation to the desk's coordinators, and period-of-stay expiry.
+escalation to the desk's coordinators, period-of-stay expiry, and hand-offs
+left unanswered (`handoff_reminders.py`).
 
 Registered in `ConsultConfig.ready()`; notifications (a lower layer) never
 imports this module.  Each producer runs on every tick and returns the
@@ -28,7 +29,7 @@ from municipalities.visibility import memberships_seeing_desks
 from notifications.models import Channel, Notification
 from notifications.registry import Draft, Kind, kinds
 
-from .models import Case, Client, FollowUp
+from .models import Case, Client, Consent, FollowUp
 
 FOLLOW_UP_DUE = "consult.follow_up_due"
 FOLLOW_UP_ESCALATION = "consult.follow_up_escalation"
@@ -162,12 +163,10 @@ def escalation_context(notification: Notification, follow_up: FollowUp) -> dict:
 def clients_who_consented_to_contact(clients: QuerySet) -> QuerySet:
     """THE consent gate of the period-of-stay reminder (issue 10 × issue 7).
 
-    A client is reminded about only when their recorded consent covers being
-    contacted by the desk.  Recording consent is built by the forwarding
-    issue (issue 7, `consult.Consent`); until it is in this branch, nobody
-    passes this gate and no period-of-stay reminder is produced.  When it
-    lands, this function (and only this one) filters on it."""
-    return clients.none()
+    A client is reminded about only when their consent in force (not
+    superseded, not withdrawn) covers being contacted by the desk
+    (`Consent.contact_by_desk`).  This function, and only this one, decides."""
+    return clients.filter(Exists(Consent.objects.in_force().filter(client_id=OuterRef("pk"), contact_by_desk=True)))
 
 
 def _months_ahead(day: date, months: int) -> date:
@@ -226,6 +225,10 @@ def case_url(notification: Notification, case: Case) -> str:
 
 
 def register() -> None:
+    from .handoff_reminders import HANDOFF_KINDS
+
+    for kind in HANDOFF_KINDS:
+        kinds.register(kind)
     kinds.register(
         Kind(
             key=FOLLOW_UP_DUE,
