@@ -28,3 +28,8 @@ class InterpretersConfig(AppConfig):
         timeline.register_timeline_source(hooks.booking_timeline_entries, object_types=("interpreters.booking",))
         timeline.register_case_link(hooks.case_booking_link)
         timeline.register_consultation_link(hooks.consultation_booking_link)
+
+        # Booking reminders, registered with notifications (a lower layer).
+        from . import reminders
+
+        reminders.register()

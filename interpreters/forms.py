@@ -42,6 +42,8 @@ class InterpreterForm(forms.ModelForm):
             "contract_from",
             "contract_to",
             "phone",
+            "email",
+            "email_language",
             "notes",
             "active",
         ]

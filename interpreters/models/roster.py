@@ -91,6 +91,17 @@ class Interpreter(models.Model):
     contract_from = models.DateField(_("contract from"), null=True, blank=True)
     contract_to = models.DateField(_("contract until"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        help_text=_("Booking reminders are sent here the business day before (none when empty)."),
+    )
+    email_language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="ja",
+    )
     notes = models.TextField(_("notes"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
