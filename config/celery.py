@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -31,6 +32,15 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.tick",
         "schedule": settings.NOTIFICATIONS_TICK_SECONDS,
         "args": (BEAT_ID,),
+    },
+    # Housekeeping (idempotent: a second run deletes nothing more).
+    # Drafts kept after a session expired hold encrypted personal data:
+    # deleted soon after their DRAFT_TTL_SECONDS.
+    "core-drafts-purge-expired": {"task": "core.tasks.drafts_purge_expired_task", "schedule": crontab(minute="*/15")},
+    # Files of expired exports (reports/): nightly, at 03:10 Asia/Tokyo (CELERY_TIMEZONE).
+    "reports-exports-purge-expired": {
+        "task": "reports.tasks.exports_purge_expired_task",
+        "schedule": crontab(hour=3, minute=10),
     },
 }
 

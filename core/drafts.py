@@ -111,6 +111,14 @@ def owner_id_from(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+# --- housekeeping ------------------------------------------------------------
+def drafts_purge_expired(*, now=None) -> int:
+    """Delete expired drafts (encrypted personal data past its time).  Beat
+    runs it (config/celery.py); keeping a draft also clears expired ones."""
+    deleted, _ = Draft.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
 # --- keep and restore -----------------------------------------------------
 def draft_keep(*, owner_id: int, path: str, data: QueryDict) -> Draft | None:
     """Keep the form for its owner; None when there is nothing worth keeping."""

@@ -19,3 +19,11 @@ def beat_heartbeat(name: str = "beat") -> None:
     """Scheduled by beat (config/celery.py); run by a worker.  A fresh row
     proves that beat, the broker, a worker and the database all work."""
     heartbeat_record(name=name)
+
+
+@shared_task(ignore_result=True)
+def drafts_purge_expired_task() -> int:
+    """Scheduled by beat (config/celery.py): expired drafts are deleted."""
+    from .drafts import drafts_purge_expired
+
+    return drafts_purge_expired()

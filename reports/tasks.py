@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .aggregates import rebuild_buckets
-from .services import export_run
+from .services import export_run, exports_purge_expired
 
 
 @shared_task(ignore_result=True)
@@ -15,3 +15,9 @@ def aggregates_rebuild_task(buckets: list[list]) -> None:
 @shared_task(ignore_result=True)
 def export_run_task(job_id: str) -> None:
     export_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def exports_purge_expired_task() -> int:
+    """Scheduled by beat (config/celery.py): files of expired exports are deleted."""
+    return exports_purge_expired()
