@@ -90,6 +90,9 @@ def seed_demo_handoffs(*, consortium) -> HandOffSeedResult:
             explanation_language=client.preferred_language or ja,
             municipalities=municipalities,
             interpretation_mode=kwargs.pop("interpretation_mode", "tablet_video"),
+            # The demo clients also agree to be contacted by the desk, so the
+            # period-of-stay reminder (issue 10) has someone to remind about.
+            contact_by_desk=kwargs.pop("contact_by_desk", True),
             **kwargs,
         )
 
