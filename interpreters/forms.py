@@ -29,6 +29,9 @@ class InterpreterForm(forms.ModelForm):
         label=_("modalities"), choices=Modality.choices, widget=forms.CheckboxSelectMultiple
     )
 
+    def clean_email_language(self):
+        return self.cleaned_data.get("email_language") or Interpreter._meta.get_field("email_language").default
+
     class Meta:
         model = Interpreter
         fields = [
@@ -55,6 +58,8 @@ class InterpreterForm(forms.ModelForm):
 
     def __init__(self, *args, desks=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only matters with an e-mail address; left out, it stays Japanese.
+        self.fields["email_language"].required = False
         if desks is not None:
             self.fields["home_desk"].queryset = desks
         if self.instance.pk:
