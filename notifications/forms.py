@@ -6,7 +6,8 @@ from .registry import kinds
 
 
 class PreferencesForm(forms.Form):
-    """One choice per registered kind."""
+    """One choice per registered kind.  A kind left out of the POST keeps
+    its current choice (the page always sends them all)."""
 
     def __init__(self, *args, current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -15,6 +16,7 @@ class PreferencesForm(forms.Form):
                 label=kind.label,
                 help_text=kind.description,
                 choices=Channel.choices,
+                required=False,
                 initial=current.get(kind.key, kind.default_channel),
                 widget=forms.RadioSelect,
             )

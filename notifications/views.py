@@ -74,7 +74,8 @@ def preferences(request):
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         for key, channel in form.cleaned_data.items():
-            services.preference_set(user=request.user, kind=key, channel=channel)
+            if channel:
+                services.preference_set(user=request.user, kind=key, channel=channel)
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -79,6 +79,8 @@ def test_choosing_a_channel_per_kind(client, hub_staff):
     _login(client, hub_staff)
     page = client.get(reverse("notifications:preferences"))
     assert page.status_code == 200
+    for key in ("consult.handoff_unanswered", "interpreters.booking_day_before", "interpreters.booking_unconfirmed"):
+        assert f'name="{key}"' in page.text  # every registered kind, whichever app registered it
     response = client.post(
         reverse("notifications:preferences"),
         {DUE: Channel.DIGEST, "consult.follow_up_escalation": Channel.IN_APP, "consult.stay_expiry": Channel.EMAIL},
