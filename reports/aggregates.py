@@ -52,8 +52,34 @@ BUCKET_WHERE = (
     f"co.desk_id = %(desk)s AND co.occurred_at >= (%(month)s::timestamp AT TIME ZONE '{TZ}') "
     f"AND co.occurred_at < ((%(month)s::timestamp + interval '1 month') AT TIME ZONE '{TZ}')"
 )
+DIMENSION_SELECT = f"""
+SELECT {MONTH}, co.desk_id, d.dimension, d.key, count(*)
+  FROM consult_consultation co
+ CROSS JOIN LATERAL (VALUES
+       ('nationality', CASE WHEN co.client_nationality = '' THEN 'unknown' ELSE co.client_nationality END),
+       ('residence_status', COALESCE(co.client_residence_status_id::text, 'unknown')),
+       ('age_band', CASE WHEN co.client_age_band = '' THEN 'unknown' ELSE co.client_age_band END),
+       ('client_type', CASE WHEN co.client_type = '' THEN 'unknown' ELSE co.client_type END)
+ ) AS d (dimension, key)
+ WHERE {{where}}
+ GROUP BY 1, 2, 3, 4
+"""  # noqa: S608
+CASE_SELECT = f"""
+SELECT DISTINCT {MONTH}, co.desk_id, co.case_id
+  FROM consult_consultation co
+ WHERE {{where}}
+"""  # noqa: S608
 CC_COLUMNS = "month, desk_id, language_id, channel, interpretation_mode, residence, outcome, n"
 TC_COLUMNS = "month, desk_id, topic_id, language_id, channel, interpretation_mode, n"
+DC_COLUMNS = "month, desk_id, dimension, key, n"
+CASE_COLUMNS = "month, desk_id, case_id"
+# (table, columns, select): every aggregate, rebuilt together per bucket.
+TABLES = (
+    ("reports_consultationcount", CC_COLUMNS, CONSULTATION_SELECT),
+    ("reports_topiccount", TC_COLUMNS, TOPIC_SELECT),
+    ("reports_dimensioncount", DC_COLUMNS, DIMENSION_SELECT),
+    ("reports_casecount", CASE_COLUMNS, CASE_SELECT),
+)
 
 
 def bucket_of(occurred_at, desk_id: int) -> tuple[date, int]:
@@ -68,28 +94,16 @@ def rebuild_buckets(buckets) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for month, desk in sorted(set(buckets)):
             params = {"month": month, "desk": desk}
-            cursor.execute(
-                "DELETE FROM reports_consultationcount WHERE month = %(month)s AND desk_id = %(desk)s", params
-            )
-            cursor.execute("DELETE FROM reports_topiccount WHERE month = %(month)s AND desk_id = %(desk)s", params)
-            cursor.execute(
-                f"INSERT INTO reports_consultationcount ({CC_COLUMNS}) "
-                + CONSULTATION_SELECT.format(where=BUCKET_WHERE),
-                params,
-            )
-            cursor.execute(
-                f"INSERT INTO reports_topiccount ({TC_COLUMNS}) " + TOPIC_SELECT.format(where=BUCKET_WHERE), params
-            )
+            for table, columns, select in TABLES:
+                cursor.execute(f"DELETE FROM {table} WHERE month = %(month)s AND desk_id = %(desk)s", params)  # noqa: S608
+                cursor.execute(f"INSERT INTO {table} ({columns}) " + select.format(where=BUCKET_WHERE), params)
 
 
 def rebuild_all() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_consultationcount")
-        cursor.execute("DELETE FROM reports_topiccount")
-        cursor.execute(
-            f"INSERT INTO reports_consultationcount ({CC_COLUMNS}) " + CONSULTATION_SELECT.format(where="TRUE")
-        )
-        cursor.execute(f"INSERT INTO reports_topiccount ({TC_COLUMNS}) " + TOPIC_SELECT.format(where="TRUE"))
+        for table, columns, select in TABLES:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {table} ({columns}) " + select.format(where="TRUE"))
 
 
 def reconcile() -> list[tuple]:
@@ -100,6 +114,7 @@ def reconcile() -> list[tuple]:
         for table, columns, select, width in (
             ("reports_consultationcount", CC_COLUMNS, CONSULTATION_SELECT, 7),
             ("reports_topiccount", TC_COLUMNS, TOPIC_SELECT, 6),
+            ("reports_dimensioncount", DC_COLUMNS, DIMENSION_SELECT, 4),
         ):
             keys = ", ".join(c.strip() for c in columns.split(",")[:width])
             cursor.execute(
@@ -112,6 +127,16 @@ def reconcile() -> list[tuple]:
                 """  # noqa: S608
             )
             problems += [(table, *row) for row in cursor.fetchall()]
+        cursor.execute(
+            f"""
+            WITH raw ({CASE_COLUMNS}) AS ({CASE_SELECT.format(where="TRUE")}),
+                 agg AS (SELECT {CASE_COLUMNS} FROM reports_casecount)
+            SELECT 'reports_casecount', m.*, 'missing' FROM (SELECT * FROM raw EXCEPT SELECT * FROM agg) m
+            UNION ALL
+            SELECT 'reports_casecount', e.*, 'extra' FROM (SELECT * FROM agg EXCEPT SELECT * FROM raw) e
+            """  # noqa: S608
+        )
+        problems += list(cursor.fetchall())
     return problems
 
 
@@ -188,3 +213,53 @@ def aggregate_topic_by(scope_ids, filters, dimension: str) -> dict:
     column = TOPIC_AGGREGATED[dimension]
     rows = _scoped(TopicCount, scope_ids, filters).order_by().values("topic_id", column).annotate(total=Sum("n"))
     return {(row["topic_id"], row[column]): row["total"] for row in rows if row["total"]}
+
+
+CLIENT_DIMENSIONS = ("nationality", "residence_status", "age_band", "client_type")
+
+
+def _only_scope_filters(filters) -> bool:
+    """The client-dimension and case aggregates hold no language, channel or
+    interpretation mode: they answer only when none of those is filtered."""
+    return not (filters.language_id or filters.channel or filters.interpretation_mode)
+
+
+def can_answer(dimension: str, filters) -> bool:
+    if dimension in AGGREGATED:
+        return True
+    return dimension in CLIENT_DIMENSIONS and _only_scope_filters(filters)
+
+
+def aggregate_dimension_by(scope_ids, filters, dimension: str) -> dict:
+    """{key: consultations} for a client dimension (as counting.count_by)."""
+    from django.db.models import Sum
+
+    from .models import DimensionCount
+
+    rows = (
+        _scoped(DimensionCount, scope_ids, filters)
+        .filter(dimension=dimension)
+        .order_by()
+        .values("key")
+        .annotate(total=Sum("n"))
+    )
+    return {row["key"]: row["total"] for row in rows if row["total"]}
+
+
+def aggregate_case_count(scope_ids, filters) -> int | None:
+    """Distinct cases (counting rule 3), or None when a filter the case
+    aggregate does not hold is set."""
+    if not _only_scope_filters(filters):
+        return None
+    from django.db.models import Count
+
+    from .models import CaseCount
+
+    return _scoped(CaseCount, scope_ids, filters).aggregate(n=Count("case_id", distinct=True))["n"]
+
+
+def answer(scope_ids, filters, dimension: str) -> dict:
+    """From whichever aggregate holds `dimension` (see can_answer)."""
+    if dimension in AGGREGATED:
+        return aggregate_count_by(scope_ids, filters, dimension)
+    return aggregate_dimension_by(scope_ids, filters, dimension)

@@ -34,8 +34,8 @@ class Sheet:
 def _by_dimension(qs, scope, filters, dimension: str, labels: dict, name: str, fy_label: str) -> Sheet:
     """Consultations per value of `dimension`, and per-topic counts where the
     aggregates hold the dimension (language, interpretation means, channel)."""
-    if dimension in aggregates.AGGREGATED:
-        consultations = aggregates.aggregate_count_by(scope, filters, dimension)
+    if aggregates.can_answer(dimension, filters):
+        consultations = aggregates.answer(scope, filters, dimension)
     else:
         consultations = counting.count_by(qs, dimension)
     with_topics = dimension in aggregates.TOPIC_AGGREGATED
@@ -96,17 +96,17 @@ def grant_sheets(qs, *, scope, fiscal_year: int) -> list[Sheet]:
 
 
 def grant_xlsx(sheets: list[Sheet], out) -> None:
-    """Write-only workbook: constant memory, one sheet per table."""
-    from openpyxl import Workbook
+    """One sheet per table, written by XlsxWriter (`out`: a path or a binary file)."""
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     for sheet in sheets:
-        ws = wb.create_sheet(title=sheet.name[:31])
-        ws.append([sheet.title])
-        ws.append(sheet.header)
-        for row in sheet.rows:
-            ws.append(row)
-    wb.save(out)
+        ws = wb.add_worksheet(sheet.name[:31])
+        ws.write_row(0, 0, [sheet.title])
+        ws.write_row(1, 0, sheet.header)
+        for i, row in enumerate(sheet.rows, start=2):
+            ws.write_row(i, 0, row)
+    wb.close()
 
 
 def grant_csv(sheets: list[Sheet]) -> str:
