@@ -161,9 +161,7 @@ class CostShareRule(models.Model):
         "municipalities.Consortium", verbose_name=_("consortium"), on_delete=models.CASCADE, related_name="+"
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    method = models.CharField(
-        _("rule"), max_length=20, choices=ShareMethod.choices, default=ShareMethod.CONSULTATIONS
-    )
+    method = models.CharField(_("rule"), max_length=20, choices=ShareMethod.choices, default=ShareMethod.CONSULTATIONS)
     amount = models.PositiveBigIntegerField(
         _("amount to share (yen)"),
         null=True,

@@ -52,9 +52,7 @@ def write_xlsx(
     """A constant-memory workbook; past `max_rows` a new sheet (with the header) begins."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(
-        path, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
-    )
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     try:
         sheet_number = 1
         ws = wb.add_worksheet(sheet_title[:31])

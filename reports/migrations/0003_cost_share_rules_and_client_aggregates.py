@@ -5,57 +5,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('municipalities', '0002_municipal_closures'),
-        ('reports', '0002_aggregates'),
+        ("municipalities", "0002_municipal_closures"),
+        ("reports", "0002_aggregates"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseCount',
+            name="CaseCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('case_id', models.BigIntegerField()),
-                ('desk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.desk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("case_id", models.BigIntegerField()),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="municipalities.desk"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['month', 'desk', 'case_id'], name='casecount_bucket_idx')],
+                "indexes": [models.Index(fields=["month", "desk", "case_id"], name="casecount_bucket_idx")],
             },
         ),
         migrations.CreateModel(
-            name='CostShareRule',
+            name="CostShareRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
-                ('method', models.CharField(choices=[('consultations', 'in proportion to consultations'), ('interpreter_cost', 'in proportion to interpreter cost'), ('base_plus_usage', 'a fixed base plus usage')], default='consultations', max_length=20, verbose_name='rule')),
-                ('amount', models.PositiveBigIntegerField(blank=True, help_text='Empty: the interpreter cost of the fiscal year.', null=True, verbose_name='amount to share (yen)')),
-                ('base_amount', models.PositiveBigIntegerField(default=0, help_text='Only for a fixed base plus usage.', verbose_name='fixed base per municipality (yen)')),
-                ('usage_basis', models.CharField(choices=[('consultations', 'consultations'), ('interpreter_cost', 'interpreter cost')], default='consultations', help_text='Only for a fixed base plus usage.', max_length=20, verbose_name='usage measured by')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('consortium', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.consortium', verbose_name='consortium')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("consultations", "in proportion to consultations"),
+                            ("interpreter_cost", "in proportion to interpreter cost"),
+                            ("base_plus_usage", "a fixed base plus usage"),
+                        ],
+                        default="consultations",
+                        max_length=20,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Empty: the interpreter cost of the fiscal year.",
+                        null=True,
+                        verbose_name="amount to share (yen)",
+                    ),
+                ),
+                (
+                    "base_amount",
+                    models.PositiveBigIntegerField(
+                        default=0,
+                        help_text="Only for a fixed base plus usage.",
+                        verbose_name="fixed base per municipality (yen)",
+                    ),
+                ),
+                (
+                    "usage_basis",
+                    models.CharField(
+                        choices=[("consultations", "consultations"), ("interpreter_cost", "interpreter cost")],
+                        default="consultations",
+                        help_text="Only for a fixed base plus usage.",
+                        max_length=20,
+                        verbose_name="usage measured by",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "consortium",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="municipalities.consortium",
+                        verbose_name="consortium",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cost-share rule',
-                'verbose_name_plural': 'cost-share rules',
-                'ordering': ['consortium', '-fiscal_year'],
-                'constraints': [models.UniqueConstraint(fields=('consortium', 'fiscal_year'), name='costsharerule_one_per_year')],
+                "verbose_name": "cost-share rule",
+                "verbose_name_plural": "cost-share rules",
+                "ordering": ["consortium", "-fiscal_year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("consortium", "fiscal_year"), name="costsharerule_one_per_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DimensionCount',
+            name="DimensionCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('dimension', models.CharField(max_length=20)),
-                ('key', models.CharField(max_length=20)),
-                ('n', models.PositiveIntegerField()),
-                ('desk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.desk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("dimension", models.CharField(max_length=20)),
+                ("key", models.CharField(max_length=20)),
+                ("n", models.PositiveIntegerField()),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="municipalities.desk"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['month', 'desk'], name='dimensioncount_bucket_idx')],
+                "indexes": [models.Index(fields=["month", "desk"], name="dimensioncount_bucket_idx")],
             },
         ),
     ]
