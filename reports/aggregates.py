@@ -52,15 +52,37 @@ BUCKET_WHERE = (
     f"co.desk_id = %(desk)s AND co.occurred_at >= (%(month)s::timestamp AT TIME ZONE '{TZ}') "
     f"AND co.occurred_at < ((%(month)s::timestamp + interval '1 month') AT TIME ZONE '{TZ}')"
 )
-DIMENSION_SELECT = f"""
-SELECT {MONTH}, co.desk_id, d.dimension, d.key, count(*)
-  FROM consult_consultation co
- CROSS JOIN LATERAL (VALUES
+# Marginals: one row per (month, desk, dimension, key) with the consultations
+# (n) and the per-topic counts (n_topics, rule 2) — a few hundred rows per
+# month, so an unfiltered fiscal year reads thousands of rows, not the
+# ~100,000 of the fully crossed tables above (those serve filtered views).
+MARGINAL_KEYS = f"""
+       ('all', ''),
+       ('language', co.language_id::text),
+       ('interpretation_mode', co.interpretation_mode),
+       ('channel', co.channel),
+       ('residence_municipality', {RESIDENCE}),
+       ('outcome', {OUTCOME}),
        ('nationality', CASE WHEN co.client_nationality = '' THEN 'unknown' ELSE co.client_nationality END),
        ('residence_status', COALESCE(co.client_residence_status_id::text, 'unknown')),
        ('age_band', CASE WHEN co.client_age_band = '' THEN 'unknown' ELSE co.client_age_band END),
        ('client_type', CASE WHEN co.client_type = '' THEN 'unknown' ELSE co.client_type END)
- ) AS d (dimension, key)
+"""
+DIMENSION_SELECT = f"""
+SELECT {MONTH}, co.desk_id, d.dimension, d.key, count(*), sum(tt.t_n)
+  FROM consult_consultation co
+  CROSS JOIN LATERAL (
+        SELECT count(DISTINCT COALESCE(t.parent_id, t.id)) AS t_n
+          FROM consult_consultationtopic ct JOIN consult_topic t ON t.id = ct.topic_id
+         WHERE ct.consultation_id = co.id) tt
+  CROSS JOIN LATERAL (VALUES {MARGINAL_KEYS}) AS d (dimension, key)
+ WHERE {{where}}
+ GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT {MONTH}, co.desk_id, 'topic', COALESCE(t.parent_id, t.id)::text, count(DISTINCT co.id), count(DISTINCT co.id)
+  FROM consult_consultation co
+  JOIN consult_consultationtopic ct ON ct.consultation_id = co.id
+  JOIN consult_topic t ON t.id = ct.topic_id
  WHERE {{where}}
  GROUP BY 1, 2, 3, 4
 """  # noqa: S608
@@ -71,7 +93,7 @@ SELECT DISTINCT {MONTH}, co.desk_id, co.case_id
 """  # noqa: S608
 CC_COLUMNS = "month, desk_id, language_id, channel, interpretation_mode, residence, outcome, n"
 TC_COLUMNS = "month, desk_id, topic_id, language_id, channel, interpretation_mode, n"
-DC_COLUMNS = "month, desk_id, dimension, key, n"
+DC_COLUMNS = "month, desk_id, dimension, key, n, n_topics"
 CASE_COLUMNS = "month, desk_id, case_id"
 # (table, columns, select): every aggregate, rebuilt together per bucket.
 TABLES = (
@@ -116,14 +138,16 @@ def reconcile() -> list[tuple]:
             ("reports_topiccount", TC_COLUMNS, TOPIC_SELECT, 6),
             ("reports_dimensioncount", DC_COLUMNS, DIMENSION_SELECT, 4),
         ):
-            keys = ", ".join(c.strip() for c in columns.split(",")[:width])
+            names = [c.strip() for c in columns.split(",")]
+            keys, values = ", ".join(names[:width]), names[width:]
+            sums = ", ".join(f"sum({v}) AS {v}" for v in values)
             cursor.execute(
                 f"""
                 WITH raw ({columns}) AS ({select.format(where="TRUE")}),
-                     agg AS (SELECT {keys}, sum(n) AS n FROM {table} GROUP BY {keys})
-                SELECT {keys}, agg.n, raw.n
+                     agg AS (SELECT {keys}, {sums} FROM {table} GROUP BY {keys})
+                SELECT {keys}, {", ".join(f"agg.{v}, raw.{v}" for v in values)}
                   FROM raw FULL OUTER JOIN agg USING ({keys})
-                 WHERE raw.n IS DISTINCT FROM agg.n
+                 WHERE {" OR ".join(f"raw.{v} IS DISTINCT FROM agg.{v}" for v in values)}
                 """  # noqa: S608
             )
             problems += [(table, *row) for row in cursor.fetchall()]
@@ -141,9 +165,10 @@ def reconcile() -> list[tuple]:
 
 
 # --- reading ------------------------------------------------------------------
-# The same answers as counting.count_by / count_by_topic on the raw rows,
-# for the dimensions the aggregates hold (tests/reports/test_aggregates.py
-# checks that they agree).
+# The same answers as counting.count_by / count_by_topic on the raw rows
+# (tests/reports/test_aggregates.py checks that they agree).  Unfiltered
+# (fiscal year, municipality, desk only): the marginals (DimensionCount);
+# filtered by language, channel or interpretation mode: the crossed tables.
 
 AGGREGATED = {
     "month": "month",
@@ -154,6 +179,17 @@ AGGREGATED = {
     "residence_municipality": "residence",
     "outcome": "outcome",
 }
+CLIENT_DIMENSIONS = ("nationality", "residence_status", "age_band", "client_type")
+INT_KEYS = ("language", "topic")  # keys stored as text in the marginals
+
+
+def unfiltered(filters) -> bool:
+    """No filter that the marginals and the case aggregate do not hold."""
+    return not (filters.language_id or filters.channel or filters.interpretation_mode)
+
+
+def can_answer(dimension: str, filters) -> bool:
+    return dimension in AGGREGATED or (dimension in CLIENT_DIMENSIONS and unfiltered(filters))
 
 
 def _scoped(model, scope_ids, filters):
@@ -177,7 +213,28 @@ def _scoped(model, scope_ids, filters):
     return qs.filter(q)
 
 
+def _marginal(scope_ids, filters, dimension: str, group: str = "key", value: str = "n") -> dict:
+    from django.db.models import Sum
+
+    from .models import DimensionCount
+
+    rows = (
+        _scoped(DimensionCount, scope_ids, filters)
+        .filter(dimension=dimension)
+        .order_by()
+        .values_list(group)
+        .annotate(total=Sum(value))
+    )
+    convert = int if dimension in INT_KEYS and group == "key" else None
+    return {(convert(k) if convert else k): n for k, n in rows if n}
+
+
 def aggregate_count_by(scope_ids, filters, dimension: str) -> dict:
+    """{key: consultations} for one dimension (as counting.count_by)."""
+    if unfiltered(filters):
+        if dimension in ("month", "desk"):
+            return _marginal(scope_ids, filters, "all", group=AGGREGATED[dimension])
+        return _marginal(scope_ids, filters, dimension)
     from django.db.models import Sum
 
     from .models import ConsultationCount
@@ -187,7 +244,30 @@ def aggregate_count_by(scope_ids, filters, dimension: str) -> dict:
     return {row[column]: row["total"] for row in rows if row["total"]}
 
 
+answer = aggregate_count_by
+
+
+def aggregate_totals(scope_ids, filters) -> tuple[int, int]:
+    """(consultations, per-topic counts)."""
+    if unfiltered(filters):
+        from django.db.models import Sum
+
+        from .models import DimensionCount
+
+        agg = (
+            _scoped(DimensionCount, scope_ids, filters).filter(dimension="all").aggregate(n=Sum("n"), t=Sum("n_topics"))
+        )
+        return agg["n"] or 0, agg["t"] or 0
+    return (
+        sum(aggregate_count_by(scope_ids, filters, "desk").values()),
+        sum(aggregate_topic_counts(scope_ids, filters).values()),
+    )
+
+
 def aggregate_topic_counts(scope_ids, filters) -> dict:
+    """{top_topic_id: per-topic count} (as counting.count_by_topic()["top"])."""
+    if unfiltered(filters):
+        return _marginal(scope_ids, filters, "topic")
     from django.db.models import Sum
 
     from .models import TopicCount
@@ -208,6 +288,17 @@ def aggregate_topic_by(scope_ids, filters, dimension: str) -> dict:
     """{(top_topic_id, key): n}, as counting.count_topic_by."""
     from django.db.models import Sum
 
+    if unfiltered(filters) and dimension == "month":
+        from .models import DimensionCount
+
+        rows = (
+            _scoped(DimensionCount, scope_ids, filters)
+            .filter(dimension="topic")
+            .order_by()
+            .values_list("key", "month")
+            .annotate(total=Sum("n"))
+        )
+        return {(int(key), month): n for key, month, n in rows if n}
     from .models import TopicCount
 
     column = TOPIC_AGGREGATED[dimension]
@@ -215,51 +306,27 @@ def aggregate_topic_by(scope_ids, filters, dimension: str) -> dict:
     return {(row["topic_id"], row[column]): row["total"] for row in rows if row["total"]}
 
 
-CLIENT_DIMENSIONS = ("nationality", "residence_status", "age_band", "client_type")
+def aggregate_topic_totals_by(scope_ids, filters, dimension: str) -> dict:
+    """{key: per-topic counts} — the per-topic column beside a dimension."""
+    if unfiltered(filters) and dimension in AGGREGATED:
+        if dimension in ("month", "desk"):
+            return _marginal(scope_ids, filters, "all", group=AGGREGATED[dimension], value="n_topics")
+        return _marginal(scope_ids, filters, dimension, value="n_topics")
+    from collections import defaultdict
 
-
-def _only_scope_filters(filters) -> bool:
-    """The client-dimension and case aggregates hold no language, channel or
-    interpretation mode: they answer only when none of those is filtered."""
-    return not (filters.language_id or filters.channel or filters.interpretation_mode)
-
-
-def can_answer(dimension: str, filters) -> bool:
-    if dimension in AGGREGATED:
-        return True
-    return dimension in CLIENT_DIMENSIONS and _only_scope_filters(filters)
-
-
-def aggregate_dimension_by(scope_ids, filters, dimension: str) -> dict:
-    """{key: consultations} for a client dimension (as counting.count_by)."""
-    from django.db.models import Sum
-
-    from .models import DimensionCount
-
-    rows = (
-        _scoped(DimensionCount, scope_ids, filters)
-        .filter(dimension=dimension)
-        .order_by()
-        .values("key")
-        .annotate(total=Sum("n"))
-    )
-    return {row["key"]: row["total"] for row in rows if row["total"]}
+    totals: dict = defaultdict(int)
+    for (_top, key), n in aggregate_topic_by(scope_ids, filters, dimension).items():
+        totals[key] += n
+    return dict(totals)
 
 
 def aggregate_case_count(scope_ids, filters) -> int | None:
     """Distinct cases (counting rule 3), or None when a filter the case
     aggregate does not hold is set."""
-    if not _only_scope_filters(filters):
+    if not unfiltered(filters):
         return None
     from django.db.models import Count
 
     from .models import CaseCount
 
     return _scoped(CaseCount, scope_ids, filters).aggregate(n=Count("case_id", distinct=True))["n"]
-
-
-def answer(scope_ids, filters, dimension: str) -> dict:
-    """From whichever aggregate holds `dimension` (see can_answer)."""
-    if dimension in AGGREGATED:
-        return aggregate_count_by(scope_ids, filters, dimension)
-    return aggregate_dimension_by(scope_ids, filters, dimension)

@@ -143,14 +143,14 @@ def rule_for(consortium, fiscal_year: int) -> tuple[CostShareRule, bool]:
 
 def _consultations(members: dict, fiscal_year: int) -> dict:
     """{municipality id | OUTSIDE: consultations} from the aggregates."""
-    from .models import ConsultationCount
+    from .models import DimensionCount
 
     filters = Filters(fiscal_year=fiscal_year)
-    qs = aggregates._scoped(ConsultationCount, frozenset(members), filters)
+    qs = aggregates._scoped(DimensionCount, frozenset(members), filters).filter(dimension="residence_municipality")
     result: dict = defaultdict(int)
-    rows = qs.order_by().values("residence", "desk__municipality_id").annotate(total=Sum("n"))
+    rows = qs.order_by().values("key", "desk__municipality_id").annotate(total=Sum("n"))
     for row in rows:
-        residence = row["residence"]
+        residence = row["key"]
         if residence == UNKNOWN:
             key = row["desk__municipality_id"]
         elif residence == OUTSIDE or int(residence) not in members:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -39,10 +38,7 @@ def _by_dimension(qs, scope, filters, dimension: str, labels: dict, name: str, f
     else:
         consultations = counting.count_by(qs, dimension)
     with_topics = dimension in aggregates.TOPIC_AGGREGATED
-    per_topic: dict = defaultdict(int)
-    if with_topics:
-        for (_top, key), n in aggregates.aggregate_topic_by(scope, filters, dimension).items():
-            per_topic[key] += n
+    per_topic = aggregates.aggregate_topic_totals_by(scope, filters, dimension) if with_topics else {}
     names = labels.get(dimension, {})
 
     def label(key) -> str:

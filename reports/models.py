@@ -106,16 +106,20 @@ class TopicCount(models.Model):
 
 
 class DimensionCount(models.Model):
-    """Aggregate: consultations per month × desk for the client dimensions
-    recorded on each consultation ("what was true then": nationality,
-    residence status, age band, client type), one row per (dimension, key).
-    Kept by the same bucket rebuild as ConsultationCount."""
+    """Aggregate: the marginals per month × desk — for each dimension
+    ("all", language, interpretation mode, channel, residence, outcome, and
+    the client dimensions recorded on each consultation: nationality,
+    residence status, age band, client type; "topic": top-level topics) one
+    row per key with the consultations (n) and the per-topic counts
+    (n_topics, counting rule 2).  What an unfiltered fiscal year reads; kept
+    by the same bucket rebuild as ConsultationCount."""
 
     month = models.DateField()
     desk = models.ForeignKey("municipalities.Desk", on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=30)
     key = models.CharField(max_length=20)
     n = models.PositiveIntegerField()
+    n_topics = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["month", "desk"], name="dimensioncount_bucket_idx")]

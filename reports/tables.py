@@ -137,10 +137,11 @@ def dashboard_tables(qs, *, scope, filters, extra: tuple[str, ...] = ()) -> list
 
 
 def dashboard_totals(qs, *, scope, filters) -> dict:
+    consultations, topic_counts = aggregates.aggregate_totals(scope, filters)
     return {
-        "consultations": sum(aggregates.aggregate_count_by(scope, filters, "desk").values()),
+        "consultations": consultations,
         "cases": _case_count(qs, scope=scope, filters=filters),
-        "topic_counts": sum(aggregates.aggregate_topic_counts(scope, filters).values()),
+        "topic_counts": topic_counts,
     }
 
 

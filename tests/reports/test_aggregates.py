@@ -87,3 +87,25 @@ def test_demo_seeding_leaves_aggregates_and_snapshots_correct(consortium, django
     assert aggregates.reconcile() == []
     with_client = Consultation.objects.filter(case__client__isnull=False)
     assert with_client.exists() and not with_client.filter(client_type="").exists()
+
+
+def test_filtered_views_read_the_crossed_tables_and_agree(data, coordinator):
+    """With a language filter the marginals cannot answer: the crossed
+    aggregates do, with the raw rows' answers; client dimensions fall back."""
+    from consult.models import Language
+
+    filters = Filters(fiscal_year=2026, language_id=Language.objects.get(code="vi").pk)
+    qs = counting.statistics_consultations(coordinator, filters)
+    scope = statistics_municipality_ids(coordinator)
+    assert not aggregates.unfiltered(filters)
+    for dimension in aggregates.AGGREGATED:
+        assert aggregates.aggregate_count_by(scope, filters, dimension) == counting.count_by(qs, dimension)
+    assert aggregates.aggregate_topic_counts(scope, filters) == counting.count_by_topic(qs)["top"]
+    assert not aggregates.can_answer("nationality", filters)
+    assert aggregates.aggregate_case_count(scope, filters) is None
+    # unfiltered: the case aggregate and the client-dimension marginals equal the raw rows
+    qs = counting.statistics_consultations(coordinator, FY)
+    assert aggregates.aggregate_case_count(scope, FY) == counting.count_cases(qs) == 5
+    for dimension in aggregates.CLIENT_DIMENSIONS:
+        assert aggregates.aggregate_count_by(scope, FY, dimension) == counting.count_by(qs, dimension), dimension
+    assert aggregates.aggregate_totals(scope, FY) == (7, 9)
