@@ -95,6 +95,30 @@ CC_COLUMNS = "month, desk_id, language_id, channel, interpretation_mode, residen
 TC_COLUMNS = "month, desk_id, topic_id, language_id, channel, interpretation_mode, n"
 DC_COLUMNS = "month, desk_id, dimension, key, n, n_topics"
 CASE_COLUMNS = "month, desk_id, case_id"
+# Distinct cases per fiscal year (April–March) per municipality and per
+# consortium, counted from reports_casecount.
+FISCAL_YEAR = "(extract(year FROM cc.month) - CASE WHEN extract(month FROM cc.month) < 4 THEN 1 ELSE 0 END)::int"
+TALLY_SELECT = f"""
+SELECT {FISCAL_YEAR} AS fiscal_year, d.municipality_id AS municipality_id, NULL::bigint AS consortium_id,
+       count(DISTINCT cc.case_id) AS n
+  FROM reports_casecount cc JOIN municipalities_desk d ON d.id = cc.desk_id
+ WHERE {{where}}
+ GROUP BY 1, 2
+UNION ALL
+SELECT {FISCAL_YEAR}, NULL::bigint, mu.consortium_id, count(DISTINCT cc.case_id)
+  FROM reports_casecount cc JOIN municipalities_desk d ON d.id = cc.desk_id
+  JOIN municipalities_municipality mu ON mu.id = d.municipality_id
+ WHERE mu.consortium_id IS NOT NULL AND {{where}}
+ GROUP BY 1, 3
+"""  # noqa: S608
+TALLY_COLUMNS = "fiscal_year, municipality_id, consortium_id, n"
+TALLY_WHERE = (
+    "cc.month >= make_date(%(fy)s, 4, 1) AND cc.month < make_date(%(fy)s + 1, 4, 1) "
+    "AND (d.municipality_id = %(m)s OR d.municipality_id IN "
+    "(SELECT id FROM municipalities_municipality WHERE consortium_id = %(c)s))"
+)
+LOCK_NAMESPACE = 1101  # pg_advisory_xact_lock(LOCK_NAMESPACE, desk id): one rebuild of a desk at a time
+
 # (table, columns, select): every aggregate, rebuilt together per bucket.
 TABLES = (
     ("reports_consultationcount", CC_COLUMNS, CONSULTATION_SELECT),
@@ -114,11 +138,41 @@ def bucket_of(occurred_at, desk_id: int) -> tuple[date, int]:
 def rebuild_buckets(buckets) -> None:
     """Rebuild the aggregates of the given (month, desk) buckets."""
     with transaction.atomic(), connection.cursor() as cursor:
+        years: set[tuple[int, int]] = set()
         for month, desk in sorted(set(buckets)):
             params = {"month": month, "desk": desk}
+            # Two workers rebuilding one bucket at once would both insert.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, desk])
+            years.add((month.year - (1 if month.month < 4 else 0), desk))
             for table, columns, select in TABLES:
                 cursor.execute(f"DELETE FROM {table} WHERE month = %(month)s AND desk_id = %(desk)s", params)  # noqa: S608
                 cursor.execute(f"INSERT INTO {table} ({columns}) " + select.format(where=BUCKET_WHERE), params)
+
+        _rebuild_tallies(cursor, years)
+
+
+def _rebuild_tallies(cursor, years) -> None:
+    """Recount the case tallies of (fiscal year, desk)'s municipality and consortium."""
+    cursor.execute(
+        "SELECT d.id, d.municipality_id, m.consortium_id FROM municipalities_desk d "
+        "JOIN municipalities_municipality m ON m.id = d.municipality_id WHERE d.id = ANY(%s)",
+        [sorted({desk for _fy, desk in years})],
+    )
+    of_desk = {desk: (m, c) for desk, m, c in cursor.fetchall()}
+    for fy, m, c in sorted({(fy, *of_desk[desk]) for fy, desk in years if desk in of_desk}, key=str):
+        params = {"fy": fy, "m": m, "c": c}
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE + 1, fy])
+        cursor.execute(
+            "DELETE FROM reports_casetally WHERE fiscal_year = %(fy)s AND (municipality_id = %(m)s "
+            "OR consortium_id = %(c)s)",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO reports_casetally ({TALLY_COLUMNS}) SELECT * FROM ("  # noqa: S608
+            + TALLY_SELECT.format(where=TALLY_WHERE)
+            + ") t WHERE t.municipality_id = %(m)s OR t.consortium_id = %(c)s",
+            params,
+        )
 
 
 def rebuild_all() -> None:
@@ -126,6 +180,8 @@ def rebuild_all() -> None:
         for table, columns, select in TABLES:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
             cursor.execute(f"INSERT INTO {table} ({columns}) " + select.format(where="TRUE"))
+        cursor.execute("DELETE FROM reports_casetally")
+        cursor.execute(f"INSERT INTO reports_casetally ({TALLY_COLUMNS}) " + TALLY_SELECT.format(where="TRUE"))
 
 
 def reconcile() -> list[tuple]:
@@ -158,6 +214,16 @@ def reconcile() -> list[tuple]:
             SELECT 'reports_casecount', m.*, 'missing' FROM (SELECT * FROM raw EXCEPT SELECT * FROM agg) m
             UNION ALL
             SELECT 'reports_casecount', e.*, 'extra' FROM (SELECT * FROM agg EXCEPT SELECT * FROM raw) e
+            """  # noqa: S608
+        )
+        problems += list(cursor.fetchall())
+        cursor.execute(
+            f"""
+            WITH raw ({TALLY_COLUMNS}) AS ({TALLY_SELECT.format(where="TRUE")}),
+                 agg AS (SELECT {TALLY_COLUMNS} FROM reports_casetally)
+            SELECT 'reports_casetally', m.*, 'missing' FROM (SELECT * FROM raw EXCEPT SELECT * FROM agg) m
+            UNION ALL
+            SELECT 'reports_casetally', e.*, 'extra' FROM (SELECT * FROM agg EXCEPT SELECT * FROM raw) e
             """  # noqa: S608
         )
         problems += list(cursor.fetchall())
@@ -325,8 +391,37 @@ def aggregate_case_count(scope_ids, filters) -> int | None:
     aggregate does not hold is set."""
     if not unfiltered(filters):
         return None
+    tally = _case_tally(scope_ids, filters)
+    if tally is not None:
+        return tally
     from django.db.models import Count
 
     from .models import CaseCount
 
     return _scoped(CaseCount, scope_ids, filters).aggregate(n=Count("case_id", distinct=True))["n"]
+
+
+def _case_tally(scope_ids, filters) -> int | None:
+    """The tally when the scope is one municipality or one whole consortium
+    (what every role's scope and the municipality filter give), else None."""
+    if filters.fiscal_year is None or filters.desk_id or not scope_ids:
+        return None
+    from django.db.models import Sum
+
+    from municipalities.models import Municipality
+
+    from .models import CaseTally
+
+    if len(scope_ids) == 1:
+        (m,) = scope_ids
+        return (
+            CaseTally.objects.filter(fiscal_year=filters.fiscal_year, municipality_id=m).aggregate(n=Sum("n"))["n"] or 0
+        )
+    consortia = set(Municipality.objects.filter(pk__in=scope_ids).values_list("consortium_id", flat=True))
+    if len(consortia) != 1 or None in consortia:
+        return None
+    (c,) = consortia
+    members = set(Municipality.objects.filter(consortium_id=c).values_list("pk", flat=True))
+    if members != set(scope_ids):
+        return None
+    return CaseTally.objects.filter(fiscal_year=filters.fiscal_year, consortium_id=c).aggregate(n=Sum("n"))["n"] or 0

@@ -195,3 +195,23 @@ class CostShareRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consortium} FY{self.fiscal_year}: {self.get_method_display()}"
+
+
+class CaseTally(models.Model):
+    """Aggregate: distinct cases per fiscal year for one municipality (its
+    desks) or for a whole consortium — the dashboard's case total without
+    counting ~200,000 case ids per request.  Recounted from CaseCount when a
+    bucket of that fiscal year and municipality is rebuilt."""
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    consortium = models.ForeignKey("municipalities.Consortium", null=True, on_delete=models.CASCADE, related_name="+")
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["fiscal_year"], name="casetally_year_idx")]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.municipality_id or self.consortium_id}: {self.n}"

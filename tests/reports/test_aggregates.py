@@ -109,3 +109,16 @@ def test_filtered_views_read_the_crossed_tables_and_agree(data, coordinator):
     for dimension in aggregates.CLIENT_DIMENSIONS:
         assert aggregates.aggregate_count_by(scope, FY, dimension) == counting.count_by(qs, dimension), dimension
     assert aggregates.aggregate_totals(scope, FY) == (7, 9)
+
+
+def test_case_tallies_answer_for_a_municipality_and_the_consortium(data, coordinator, ibara_stats, ibara):
+    from reports.models import CaseTally
+
+    assert CaseTally.objects.filter(fiscal_year=2026).exists()
+    for user in (coordinator, ibara_stats):
+        qs = counting.statistics_consultations(user, FY)
+        scope = statistics_municipality_ids(user)
+        assert aggregates._case_tally(scope, FY) == counting.count_cases(qs)
+    # Ibara's desk took c4, c5, c6 (three cases); the consortium holds five.
+    assert aggregates._case_tally(frozenset({ibara.pk}), FY) == 3
+    assert aggregates._case_tally(statistics_municipality_ids(coordinator), FY) == 5
