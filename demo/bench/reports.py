@@ -28,6 +28,7 @@ from django.test import Client
 
 from consult.models import Consultation
 from reports.aggregates import rebuild_all
+from reports.streaming import LocalText, keyset_rows
 from reports.writers import write_csv, write_xlsx
 
 EXPORT_HEADER = ["id", "occurred_at", "desk", "channel", "language", "interpretation", "minutes", "outcome"]
@@ -84,11 +85,21 @@ def _time_requests(user, path: str, *, repeat: int, warmup: int) -> list[float]:
 
 
 def _rows(limit: int):
-    qs = Consultation.objects.order_by("pk").values_list(
-        "pk", "occurred_at", "desk_id", "channel", "language_id", "interpretation_mode", "minutes", "outcome"
-    )[:limit]
-    for row in qs.iterator(chunk_size=5000):
-        yield [row[0], row[1].isoformat(), *row[2:]]
+    """The rows as an exporter reads them (reports/streaming.py): keyset
+    pages of values_list tuples, the date formatted by PostgreSQL."""
+    qs = Consultation.objects.annotate(occurred=LocalText("occurred_at"))
+    return keyset_rows(
+        qs,
+        "pk",
+        "occurred",
+        "desk_id",
+        "channel",
+        "language_id",
+        "interpretation_mode",
+        "minutes",
+        "outcome",
+        limit=limit,
+    )
 
 
 def _export_in_child(kind: str, limit: int) -> tuple[int, float, int]:
