@@ -2,11 +2,10 @@
 rows (the rows are an iterator).
 
 * CSV: UTF-8 with a BOM (Japanese Excel opens it), rows written in batches.
-* XLSX: XlsxWriter in ``constant_memory`` mode — each row is flushed to the
-  sheet's temporary XML file as soon as the next one begins, no cell objects
-  are kept, and no formats are used (dates arrive as ISO text), so the cost
-  per row is a few string joins.  Past 1,048,576 rows (the header included)
-  a new sheet begins, with the header again.
+* XLSX: reports/xlsx.py streams each sheet's XML into the zip as rows
+  arrive (inline strings, no styles; dates arrive as text), so the cost per
+  row is one string join.  Past 1,048,576 rows (the header included) a new
+  sheet begins, with the header again.
 """
 
 from __future__ import annotations
@@ -49,27 +48,25 @@ def write_xlsx(
     progress: Progress | None = None,
     every: int = BATCH,
 ) -> int:
-    """A constant-memory workbook; past `max_rows` a new sheet (with the header) begins."""
-    import xlsxwriter
+    """A streaming workbook (reports/xlsx.py); past `max_rows` a new sheet (with the header) begins."""
+    from .xlsx import StreamingWorkbook
 
-    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
-    try:
-        sheet_number = 1
-        ws = wb.add_worksheet(sheet_title[:31])
-        ws.write_row(0, 0, header)
-        in_sheet = 1
-        count = 0
-        for row in rows:
-            if in_sheet >= max_rows:
-                sheet_number += 1
-                ws = wb.add_worksheet(f"{sheet_title[:25]} ({sheet_number})")
-                ws.write_row(0, 0, header)
-                in_sheet = 1
-            ws.write_row(in_sheet, 0, row)
-            in_sheet += 1
-            count += 1
-            if progress and count % every == 0:
-                progress(count)
-    finally:
-        wb.close()
+    wb = StreamingWorkbook(path)
+    sheet_number = 1
+    wb.add_sheet(sheet_title[:31])
+    wb.write_row(header)
+    in_sheet = 1
+    count = 0
+    for row in rows:
+        if in_sheet >= max_rows:
+            sheet_number += 1
+            wb.add_sheet(f"{sheet_title[:25]} ({sheet_number})")
+            wb.write_row(header)
+            in_sheet = 1
+        wb.write_row(row)
+        in_sheet += 1
+        count += 1
+        if progress and count % every == 0:
+            progress(count)
+    wb.close()
     return count
