@@ -92,16 +92,16 @@ def grant_sheets(qs, *, scope, fiscal_year: int) -> list[Sheet]:
 
 
 def grant_xlsx(sheets: list[Sheet], out) -> None:
-    """One sheet per table, written by XlsxWriter (`out`: a path or a binary file)."""
-    import xlsxwriter
+    """One sheet per table (`out`: a path or a binary file)."""
+    from .xlsx import StreamingWorkbook
 
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    wb = StreamingWorkbook(out)
     for sheet in sheets:
-        ws = wb.add_worksheet(sheet.name[:31])
-        ws.write_row(0, 0, [sheet.title])
-        ws.write_row(1, 0, sheet.header)
-        for i, row in enumerate(sheet.rows, start=2):
-            ws.write_row(i, 0, row)
+        wb.add_sheet(sheet.name[:31])
+        wb.write_row([sheet.title])
+        wb.write_row(sheet.header)
+        for row in sheet.rows:
+            wb.write_row(row)
     wb.close()
 
 
