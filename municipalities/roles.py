@@ -59,6 +59,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.OVERRIDE_CONSENT,
             C.VIEW_STATISTICS,
             C.EXPORT_ANONYMISED,
+            # Personal-data exports (audited, MFA re-authentication) of the
+            # cases the coordinator already sees: docs/decisions/0014.
+            C.EXPORT_PERSONAL_DATA,
             C.VIEW_DESKS,
         }
     ),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -34,15 +33,12 @@ class Sheet:
 def _by_dimension(qs, scope, filters, dimension: str, labels: dict, name: str, fy_label: str) -> Sheet:
     """Consultations per value of `dimension`, and per-topic counts where the
     aggregates hold the dimension (language, interpretation means, channel)."""
-    if dimension in aggregates.AGGREGATED:
-        consultations = aggregates.aggregate_count_by(scope, filters, dimension)
+    if aggregates.can_answer(dimension, filters):
+        consultations = aggregates.answer(scope, filters, dimension)
     else:
         consultations = counting.count_by(qs, dimension)
     with_topics = dimension in aggregates.TOPIC_AGGREGATED
-    per_topic: dict = defaultdict(int)
-    if with_topics:
-        for (_top, key), n in aggregates.aggregate_topic_by(scope, filters, dimension).items():
-            per_topic[key] += n
+    per_topic = aggregates.aggregate_topic_totals_by(scope, filters, dimension) if with_topics else {}
     names = labels.get(dimension, {})
 
     def label(key) -> str:
@@ -96,17 +92,17 @@ def grant_sheets(qs, *, scope, fiscal_year: int) -> list[Sheet]:
 
 
 def grant_xlsx(sheets: list[Sheet], out) -> None:
-    """Write-only workbook: constant memory, one sheet per table."""
-    from openpyxl import Workbook
+    """One sheet per table (`out`: a path or a binary file)."""
+    from .xlsx import StreamingWorkbook
 
-    wb = Workbook(write_only=True)
+    wb = StreamingWorkbook(out)
     for sheet in sheets:
-        ws = wb.create_sheet(title=sheet.name[:31])
-        ws.append([sheet.title])
-        ws.append(sheet.header)
+        wb.add_sheet(sheet.name[:31])
+        wb.write_row([sheet.title])
+        wb.write_row(sheet.header)
         for row in sheet.rows:
-            ws.append(row)
-    wb.save(out)
+            wb.write_row(row)
+    wb.close()
 
 
 def grant_csv(sheets: list[Sheet]) -> str:

@@ -118,8 +118,8 @@ ON_REQUEST = ("first_or_repeat",)
 
 def counts_for(dimension: str, *, qs, scope, filters) -> dict:
     """From the aggregates where they hold the dimension, else from raw rows."""
-    if dimension in aggregates.AGGREGATED:
-        return aggregates.aggregate_count_by(scope, filters, dimension)
+    if aggregates.can_answer(dimension, filters):
+        return aggregates.answer(scope, filters, dimension)
     return counting.count_by(qs, dimension)
 
 
@@ -137,8 +137,14 @@ def dashboard_tables(qs, *, scope, filters, extra: tuple[str, ...] = ()) -> list
 
 
 def dashboard_totals(qs, *, scope, filters) -> dict:
+    consultations, topic_counts = aggregates.aggregate_totals(scope, filters)
     return {
-        "consultations": sum(aggregates.aggregate_count_by(scope, filters, "desk").values()),
-        "cases": counting.count_cases(qs),
-        "topic_counts": sum(aggregates.aggregate_topic_counts(scope, filters).values()),
+        "consultations": consultations,
+        "cases": _case_count(qs, scope=scope, filters=filters),
+        "topic_counts": topic_counts,
     }
+
+
+def _case_count(qs, *, scope, filters) -> int:
+    n = aggregates.aggregate_case_count(scope, filters)
+    return counting.count_cases(qs) if n is None else n

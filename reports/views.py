@@ -7,11 +7,14 @@ Access: capability `view_statistics`; what is counted is scoped by
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.fiscal import fiscal_year
@@ -19,9 +22,12 @@ from municipalities.roles import Capability
 from municipalities.visibility import statistics_municipality_ids, user_can
 
 from . import counting, grant, tables
-from .forms import ExportStartForm, StatisticsFilterForm
+from .costshare import cost_share_for
+from .exporters import get_exporter
+from .forms import ExportStartForm, StatisticsFilterForm, fiscal_year_choices
 from .models import ExportJob, ExportStatus
 from .services import export_start
+from .writers import write_csv, write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,15 +64,20 @@ def _with_detail(request, name: str) -> str:
     return params.urlencode()
 
 
-@require_GET
-def grant_report(request):
-    _require_statistics(request.user)
+def _fiscal_year_param(request) -> int:
     try:
         year = int(request.GET.get("fy") or fiscal_year())
     except ValueError:
         raise Http404 from None
     if not 2000 <= year <= 2100:
         raise Http404
+    return year
+
+
+@require_GET
+def grant_report(request):
+    _require_statistics(request.user)
+    year = _fiscal_year_param(request)
     filters = counting.Filters(fiscal_year=year)
     qs = counting.statistics_consultations(request.user, filters)
     sheets = grant.grant_sheets(qs, scope=counting.statistics_scope(request.user, filters), fiscal_year=year)
@@ -79,6 +90,49 @@ def grant_report(request):
     grant.grant_xlsx(sheets, out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@require_GET
+def cost_share(request):
+    """負担金按分: the shares of the fiscal year, on screen or as CSV / XLSX
+    (the exporter registry's cost-share exporters write both)."""
+    _require_statistics(request.user)
+    year = _fiscal_year_param(request)
+    result, visible, whole = cost_share_for(request.user, year)
+    if result is None:
+        raise Http404
+    shares = get_exporter("cost_share")(user=request.user, params={"fy": year}, personal=False)
+    languages = get_exporter("cost_share_languages")(user=request.user, params={"fy": year}, personal=False)
+    shares._cached = languages._cached = (result, visible, whole)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        exporter = languages if request.GET.get("table") == "languages" else shares
+        return _download(exporter, fmt, f"{exporter.identifier}-FY{year}")
+    context = {
+        "fiscal_year": year,
+        "fiscal_year_label": counting.fiscal_year_label(year),
+        "years": fiscal_year_choices(),
+        "result": result,
+        "whole": whole,
+        "tables": [
+            ("shares", _("Shares by municipality"), (shares.header(), list(shares.rows()))),
+            ("languages", _("Interpreter minutes and cost by language"), (languages.header(), list(languages.rows()))),
+        ],
+    }
+    return render(request, "reports/cost_share.html", context)
+
+
+def _download(exporter, fmt: str, filename: str) -> HttpResponse:
+    if fmt == "csv":
+        out = io.StringIO()
+        write_csv(out, exporter.header(), exporter.rows())
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+            write_xlsx(tmp.name, exporter.header(), exporter.rows(), sheet_title=str(exporter.label)[:31])
+            response = HttpResponse(Path(tmp.name).read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 

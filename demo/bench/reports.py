@@ -28,6 +28,7 @@ from django.test import Client
 
 from consult.models import Consultation
 from reports.aggregates import rebuild_all
+from reports.streaming import LocalText, keyset_rows
 from reports.writers import write_csv, write_xlsx
 
 EXPORT_HEADER = ["id", "occurred_at", "desk", "channel", "language", "interpretation", "minutes", "outcome"]
@@ -47,7 +48,10 @@ def prepare(log: Callable[[str], None]) -> None:
     started = time.monotonic()
     rebuild_all()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE reports_consultationcount; ANALYZE reports_topiccount")
+        cursor.execute(
+            "ANALYZE reports_consultationcount; ANALYZE reports_topiccount; "
+            "ANALYZE reports_dimensioncount; ANALYZE reports_casecount"
+        )
         cursor.execute("SELECT count(*) FROM reports_consultationcount")
         n = cursor.fetchone()[0]
     log(f"aggregates: {n:,} rows rebuilt in {time.monotonic() - started:.1f} s")
@@ -81,11 +85,21 @@ def _time_requests(user, path: str, *, repeat: int, warmup: int) -> list[float]:
 
 
 def _rows(limit: int):
-    qs = Consultation.objects.order_by("pk").values_list(
-        "pk", "occurred_at", "desk_id", "channel", "language_id", "interpretation_mode", "minutes", "outcome"
-    )[:limit]
-    for row in qs.iterator(chunk_size=5000):
-        yield [row[0], row[1].isoformat(), *row[2:]]
+    """The rows as an exporter reads them (reports/streaming.py): keyset
+    pages of values_list tuples, the date formatted by PostgreSQL."""
+    qs = Consultation.objects.annotate(occurred=LocalText("occurred_at"))
+    return keyset_rows(
+        qs,
+        "pk",
+        "occurred",
+        "desk_id",
+        "channel",
+        "language_id",
+        "interpretation_mode",
+        "minutes",
+        "outcome",
+        limit=limit,
+    )
 
 
 def _export_in_child(kind: str, limit: int) -> tuple[int, float, int]:

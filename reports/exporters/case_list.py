@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +14,7 @@ from consult.forms.cases import CaseListFilterForm
 from consult.models import CaseOutcome, CaseStatus
 from consult.selectors.cases import case_list_queryset
 
+from ..streaming import LocalText, keyset_rows
 from . import Exporter, register
 
 CHUNK = 2000
@@ -49,45 +49,29 @@ class CaseListExporter(Exporter):
         return columns
 
     def rows(self) -> Iterator[list]:
+        """values_list tuples in keyset pages (reports/streaming.py), dates
+        formatted by PostgreSQL: no model instance, no per-row query."""
         statuses, outcomes = dict(CaseStatus.choices), dict(CaseOutcome.choices)
-        qs = (
-            self._queryset()
-            .annotate(n_consultations=Count("consultations"))
-            .values(
-                "pk",
-                "reference",
-                "handling_desk__name",
-                "status",
-                "outcome",
-                "opened_at",
-                "closed_at",
-                "n_consultations",
-                "client__name",
-                "client__phone",
-                "client__email",
-            )
+        statuses = {k: str(v) for k, v in statuses.items()}
+        outcomes = {k: str(v) for k, v in outcomes.items()}
+        fields = ["pk", "reference", "handling_desk__name", "status", "outcome", "opened", "closed", "n"]
+        if self.personal:
+            fields += ["client__name", "client__phone", "client__email"]
+        qs = self._queryset().annotate(
+            n=Count("consultations"),
+            opened=LocalText("opened_at", "YYYY-MM-DD"),
+            closed=LocalText("closed_at", "YYYY-MM-DD"),
         )
-        # Keyset pages: constant memory, no server-side cursor to keep open.
-        last = 0
-        while True:
-            page = list(qs.filter(pk__gt=last)[:CHUNK])
-            if not page:
-                return
-            for row in page:
-                out = [
-                    row["reference"],
-                    row["handling_desk__name"],
-                    str(statuses.get(row["status"], row["status"])),
-                    str(outcomes.get(row["outcome"], "")),
-                    _day(row["opened_at"]),
-                    _day(row["closed_at"]),
-                    row["n_consultations"],
-                ]
-                if self.personal:
-                    out += [row["client__name"] or "", row["client__phone"] or "", row["client__email"] or ""]
-                yield out
-            last = page[-1]["pk"]
-
-
-def _day(value) -> str:
-    return timezone.localtime(value).date().isoformat() if value else ""
+        for row in keyset_rows(qs, *fields, page=CHUNK):
+            out = [
+                row[1],
+                row[2],
+                statuses.get(row[3], row[3]),
+                outcomes.get(row[4], ""),
+                row[5] or "",
+                row[6] or "",
+                row[7],
+            ]
+            if self.personal:
+                out += [row[8] or "", row[9] or "", row[10] or ""]
+            yield out

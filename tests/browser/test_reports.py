@@ -1,7 +1,9 @@
 """Issue 11 in a real browser, in Japanese: the administrator opens the
 statistics dashboard (charts render from the static module, no console
 error, a table under each chart), downloads the grant report for 令和8年度
-and the XLSX holds the expected sheets and numbers.
+and the XLSX holds the expected sheets and numbers; then opens the cost
+share of the year and downloads it (tests/reports/test_cost_share.py has
+the numbers worked out).
 Screenshots: test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from municipalities.models import Desk, Municipality
 from tests.browser.helpers import assert_page_sound
-from tests.reports.dataset import build
+from tests.reports.dataset import add_bookings, build
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +27,15 @@ def test_admin_opens_the_dashboard_and_downloads_the_grant_report(
     from config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)  # the aggregate rebuild, as a worker would
-    build(
-        by=User.objects.get(username="coordinator-332020"),
+    coordinator = User.objects.get(username="coordinator-332020")
+    data = build(
+        by=coordinator,
         hub_desk=Desk.objects.get(code="KRS"),
         ibara_desk=Desk.objects.get(municipality__code="332071"),
         ibara=Municipality.objects.get(code="332071"),
         soja=Municipality.objects.get(code="332089"),
     )
+    add_bookings(by=coordinator, data=data)
     page = new_page(locale="ja-JP")
     sign_in(page, "admin")
     page.goto(live_server.url + "/reports/?fy=2026")
@@ -67,3 +71,28 @@ def test_admin_opens_the_dashboard_and_downloads_the_grant_report(
     assert {r[0]: r[-1] for r in rows[2:]}["合計"] == 9
     page.emulate_media(media="print")
     screenshot(page, "dashboard-print")
+
+    page.emulate_media(media="screen")
+
+    # Cost share of 令和8年度: no rule set → the interpreter cost (5,156 yen)
+    # split by consultations: Kurashiki 1 → 1,031, Ibara 4 → 4,125.
+    page.get_by_test_id("cost-share").click()
+    page.wait_for_selector("[data-testid=cost-share-shares]")
+    assert "2026年度（令和8年度）" in page.locator("h1").inner_text()
+    assert page.get_by_test_id("cost-share-amount").inner_text().startswith("5156")
+    shares = page.get_by_test_id("cost-share-shares")
+    kurashiki = shares.locator("tbody tr", has_text="倉敷市")
+    assert kurashiki.locator("td").last.inner_text() == "1031"
+    assert shares.locator("tbody tr").last.locator("td").last.inner_text() == "5156"
+    assert_page_sound(page)
+    screenshot(page, "cost-share")
+    page.guard.assert_clean()
+    with page.expect_download() as download_info:
+        page.get_by_test_id("cost-share-xlsx").click()
+    download = download_info.value
+    assert download.suggested_filename == "cost_share-FY2026.xlsx"
+    with open(download.path(), "rb") as fh:
+        sheet = load_workbook(io.BytesIO(fh.read()), read_only=True).worksheets[0]
+    rows = {r[0]: r for r in sheet.values}
+    assert rows["井原市"][1] == 4 and rows["井原市"][-1] == 4125
+    assert rows["合計"][-1] == 5156

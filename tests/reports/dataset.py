@@ -113,3 +113,82 @@ def build(*, by, hub_desk, ibara_desk, ibara, soja) -> Dataset:
     # The next fiscal year: never counted in FY2026.
     c[8] = _log(by, hub_desk, (2027, 4, 1, 0, 30), "vi", ["residency"], outcome="resolved")
     return Dataset(hub_desk, ibara_desk, status_then, status_now, c)
+
+
+def add_bookings(*, by, data: Dataset) -> dict:
+    """Three completed interpreter bookings in FY2026 through the booking
+    services (request → confirm → complete), so cost and attribution are the
+    services' own:
+
+    * b1: the case of c1 (client P, who lives in Soja by then), on-site, vi,
+      60 min at 50 yen → 3,000.00 yen, attributed to Soja;
+    * b2: a counter booking at the hub desk (no case), phone, en,
+      30 min at 40 yen → 1,200.00 yen, attributed to Kurashiki (the desk's);
+    * b3: the forwarded case of c3 (client Q lives outside the consortium),
+      video, vi, 21 min at 45.5 yen → 955.50 yen, "outside the consortium".
+    A cancelled booking (never counted) completes the set."""
+    from decimal import Decimal
+
+    from interpreters import services
+    from tests.factories import InterpreterFactory
+
+    def at(day, hour):
+        return datetime(2026, 12, day, hour, tzinfo=JST)
+
+    def done(*, case, desk, language, modality, day, minutes, rate, languages):
+        person = InterpreterFactory(languages=languages, rate_per_minute=Decimal(rate))
+        booking = services.booking_request(
+            desk=desk,
+            case=case,
+            language=Language.objects.get(code=language),
+            modality=modality,
+            starts_at=at(day, 10),
+            ends_at=at(day, 11),
+            by=by,
+        )
+        services.booking_confirm(booking=booking, interpreter=person, by=by)
+        return services.booking_complete(booking=booking, actual_minutes=minutes, by=by)
+
+    c = data.consultations
+    b = {
+        1: done(
+            case=c[1].case,
+            desk=data.hub_desk,
+            language="vi",
+            modality="onsite",
+            day=9,
+            minutes=60,
+            rate="50",
+            languages={"vi": 3},
+        ),
+        2: done(
+            case=None,
+            desk=data.hub_desk,
+            language="en",
+            modality="phone",
+            day=10,
+            minutes=30,
+            rate="40",
+            languages={"en": 3},
+        ),
+        3: done(
+            case=c[3].case,
+            desk=data.ibara_desk,
+            language="vi",
+            modality="video",
+            day=11,
+            minutes=21,
+            rate="45.5",
+            languages={"vi": 3},
+        ),
+    }
+    cancelled = services.booking_request(
+        desk=data.hub_desk,
+        language=Language.objects.get(code="vi"),
+        modality="video",
+        starts_at=at(14, 10),
+        ends_at=at(14, 11),
+        by=by,
+    )
+    services.booking_cancel(booking=cancelled, reason="client did not need it", by=by)
+    return b

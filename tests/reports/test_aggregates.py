@@ -87,3 +87,38 @@ def test_demo_seeding_leaves_aggregates_and_snapshots_correct(consortium, django
     assert aggregates.reconcile() == []
     with_client = Consultation.objects.filter(case__client__isnull=False)
     assert with_client.exists() and not with_client.filter(client_type="").exists()
+
+
+def test_filtered_views_read_the_crossed_tables_and_agree(data, coordinator):
+    """With a language filter the marginals cannot answer: the crossed
+    aggregates do, with the raw rows' answers; client dimensions fall back."""
+    from consult.models import Language
+
+    filters = Filters(fiscal_year=2026, language_id=Language.objects.get(code="vi").pk)
+    qs = counting.statistics_consultations(coordinator, filters)
+    scope = statistics_municipality_ids(coordinator)
+    assert not aggregates.unfiltered(filters)
+    for dimension in aggregates.AGGREGATED:
+        assert aggregates.aggregate_count_by(scope, filters, dimension) == counting.count_by(qs, dimension)
+    assert aggregates.aggregate_topic_counts(scope, filters) == counting.count_by_topic(qs)["top"]
+    assert not aggregates.can_answer("nationality", filters)
+    assert aggregates.aggregate_case_count(scope, filters) is None
+    # unfiltered: the case aggregate and the client-dimension marginals equal the raw rows
+    qs = counting.statistics_consultations(coordinator, FY)
+    assert aggregates.aggregate_case_count(scope, FY) == counting.count_cases(qs) == 5
+    for dimension in aggregates.CLIENT_DIMENSIONS:
+        assert aggregates.aggregate_count_by(scope, FY, dimension) == counting.count_by(qs, dimension), dimension
+    assert aggregates.aggregate_totals(scope, FY) == (7, 9)
+
+
+def test_case_tallies_answer_for_a_municipality_and_the_consortium(data, coordinator, ibara_stats, ibara):
+    from reports.models import CaseTally
+
+    assert CaseTally.objects.filter(fiscal_year=2026).exists()
+    for user in (coordinator, ibara_stats):
+        qs = counting.statistics_consultations(user, FY)
+        scope = statistics_municipality_ids(user)
+        assert aggregates._case_tally(scope, FY) == counting.count_cases(qs)
+    # Ibara's desk took c4, c5, c6 (three cases); the consortium holds five.
+    assert aggregates._case_tally(frozenset({ibara.pk}), FY) == 3
+    assert aggregates._case_tally(statistics_municipality_ids(coordinator), FY) == 5

@@ -60,9 +60,9 @@ def test_anonymised_case_list_has_no_name_contact_or_note(cases, coordinator, dj
     assert AuditEntry.objects.filter(action="export", object_id=str(job.pk)).exists()
 
 
-def test_personal_export_needs_the_capability(cases, coordinator):
+def test_personal_export_needs_the_capability(cases, hub_stats):
     with pytest.raises(PermissionDenied):
-        export_start(by=coordinator, exporter="case_list", params={}, format="csv", personal=True)
+        export_start(by=hub_stats, exporter="case_list", params={}, format="csv", personal=True)
 
 
 def test_permission_is_rechecked_inside_the_task(cases, coordinator):
@@ -121,13 +121,25 @@ def test_xlsx_starts_a_new_sheet_past_the_row_limit(tmp_path):
     assert next(iter(wb.worksheets[1].values)) == ("n",)
 
 
-def test_personal_export_with_the_capability(cases, coordinator, monkeypatch):
-    # No shipped role carries export_personal_data yet (municipalities/roles.py): grant it to coordinators here.
+def test_only_coordinators_hold_the_personal_data_export():
+    """docs/decisions/0014: the coordinator, who already sees the cases the
+    export holds; administrators see no case (no view_cases)."""
     from municipalities.roles import ROLE_CAPABILITIES, Capability
 
-    monkeypatch.setitem(
-        ROLE_CAPABILITIES, "coordinator", ROLE_CAPABILITIES["coordinator"] | {Capability.EXPORT_PERSONAL_DATA}
-    )
+    holders = {role for role, caps in ROLE_CAPABILITIES.items() if Capability.EXPORT_PERSONAL_DATA in caps}
+    assert holders == {"coordinator"}
+
+
+def test_personal_export_needs_the_capability_counter_staff(cases, hub_desk, kurashiki):
+    from tests.factories import MembershipFactory, UserFactory
+
+    staff = UserFactory(username="t-counter-export")
+    MembershipFactory(user=staff, municipality=kurashiki, role="counter_staff", desk=hub_desk)
+    with pytest.raises(PermissionDenied):
+        export_start(by=staff, exporter="case_list", params={}, format="csv", personal=True)
+
+
+def test_personal_export_with_the_capability(cases, coordinator):
     job = export_run(
         job_id=str(export_start(by=coordinator, exporter="case_list", params={}, format="csv", personal=True).pk)
     )
@@ -135,3 +147,12 @@ def test_personal_export_with_the_capability(cases, coordinator, monkeypatch):
     assert SECRET_NAME in text and SECRET_PHONE in text
     assert SECRET_NOTE not in text  # notes never leave in a list export
     assert AuditEntry.objects.filter(action="export", object_id=str(job.pk), summary__contains="personal").exists()
+
+
+def test_personal_capability_is_rechecked_inside_the_task(cases, coordinator):
+    job = export_start(by=coordinator, exporter="case_list", params={}, format="csv", personal=True)
+    # Moved to the consortium office before the worker runs: anonymised exports
+    # only (administrator), so the personal job stops.
+    Membership.objects.filter(user=coordinator).update(role="administrator")
+    job = export_run(job_id=str(job.pk))
+    assert job.status == ExportStatus.FAILED and job.error == "permission" and not job.file_name
