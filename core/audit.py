@@ -53,7 +53,8 @@ def audit_log(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        # An unsaved object: e.g. a failed sign-in for a user name nobody has.
+        object_id="" if obj.pk is None else str(obj.pk),
         case=case,
         desk=desk,
         summary=summary[:300],

@@ -7,6 +7,11 @@ class MunicipalitiesConfig(AppConfig):
     verbose_name = _("Consortium and municipalities")
 
     def ready(self) -> None:
+        from accounts.mfa import register_role_source
+
         from . import home_panels
+        from .visibility import user_roles
 
         home_panels.register()
+        # Which roles require MFA is accounts' policy; the roles are ours.
+        register_role_source(user_roles)
