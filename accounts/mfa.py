@@ -58,9 +58,9 @@ def session_used_second_factor(request: HttpRequest) -> bool:
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
-def record_second_factor(request: HttpRequest, user, authenticator) -> None:
+def record_second_factor(request: HttpRequest, user, *, type: str, id: int | None = None) -> None:
     """Setting up an authenticator proves it (a code or a key) right after a
     password re-authentication: the session counts as signed in with MFA."""
     from allauth.account.internal.flows.login import record_authentication
 
-    record_authentication(request, user, method="mfa", type=authenticator.type, id=authenticator.pk)
+    record_authentication(request, user, method="mfa", type=type, id=id)

@@ -42,8 +42,9 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
 )
 
 
-def _open_before_second_factor(url_name: str | None) -> bool:
-    return bool(url_name) and (url_name in OPEN_BEFORE_SECOND_FACTOR or url_name.startswith("mfa_"))
+def _open_before_second_factor(view_name: str | None) -> bool:
+    # allauth's MFA pages have no namespace ("admin:mfa_…" is the admin's).
+    return bool(view_name) and (view_name in OPEN_BEFORE_SECOND_FACTOR or view_name.startswith("mfa_"))
 
 
 class SessionPolicyMiddleware:
@@ -75,7 +76,7 @@ class SessionPolicyMiddleware:
         if user is None or not user.is_authenticated:
             return None
         match = request.resolver_match
-        if _open_before_second_factor(match.url_name if match else None):
+        if _open_before_second_factor(match.view_name if match else None):
             return None
         if mfa.session_used_second_factor(request) or not mfa.mfa_required(user):
             return None

@@ -52,7 +52,7 @@ def on_email_changed(sender, request, user, **kwargs) -> None:
 
 
 def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
-    mfa.record_second_factor(request, user, authenticator)
+    mfa.record_second_factor(request, user, type=authenticator.type, id=authenticator.pk)
     audit_auth(action=Action.MFA_ADDED, user=user, actor=user, summary=authenticator.type)
 
 

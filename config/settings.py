@@ -238,6 +238,7 @@ SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12
 # /accounts/sessions/); no write per request.
 USERSESSIONS_TRACK_ACTIVITY = False
 MFA_ADAPTER = "accounts.adapter.StaffMFAAdapter"
+MFA_FORMS = {"activate_totp": "accounts.forms.StaffActivateTOTPForm"}
 USERSESSIONS_ADAPTER = "accounts.adapter.StaffUserSessionsAdapter"
 
 # --- Languages and time ----------------------------------------------------
