@@ -238,7 +238,7 @@ def sign_in(live_server) -> Callable:
             assert "/accounts/2fa/authenticate/" in page.url, f"{username}: no second-factor step ({page.url})"
             page.locator('input[name="code"]').fill(mfa.fresh_code(user, secret))
             with page.expect_navigation():
-                page.locator('input[name="code"]').press("Enter")
+                page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
             assert "/accounts/2fa/" not in page.url, f"second factor of {username} refused: {page.url}"
         return page
 
