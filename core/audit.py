@@ -117,3 +117,18 @@ def audit_views(
             )
             written += cursor.rowcount
     return written
+
+
+def audit_auth_event(*, action: str, user=None, actor=None, summary: str = "", changes: dict | None = None) -> None:
+    """An authentication event (accounts/audit.py registers this writer
+    through municipalities): the object is the staff member concerned, or
+    an unsaved one (empty id) for a user name nobody has."""
+    from django.contrib.auth import get_user_model
+
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=user if user is not None else get_user_model()(),
+        summary=summary,
+        changes=changes,
+    )

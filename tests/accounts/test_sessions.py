@@ -141,3 +141,10 @@ def test_authentication_events_go_to_the_audit_trail(client, hub_staff, rate_lim
     for event in AuditEvent.objects.filter(object_type="accounts.user"):
         text = f"{event.summary} {event.changes}"
         assert wrong not in text and wrong.upper() not in text and "t-nobody-here" not in text
+
+
+def test_every_auth_event_action_is_an_audit_trail_action():
+    from accounts.audit import Action
+
+    names = {value for key, value in vars(Action).items() if key.isupper()}
+    assert names <= set(AuditEvent.Action.values)
