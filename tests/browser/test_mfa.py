@@ -82,11 +82,19 @@ def test_coordinator_enrols_totp_and_signs_in_with_it(live_server, demo_staff, n
     screenshot(page, "case-after-mfa")
 
 
-def test_sign_in_fixture_passes_the_demo_second_factor(live_server, demo_staff, new_page, sign_in):
+def test_sign_in_fixture_passes_the_demo_second_factor(live_server, demo_staff, new_page, sign_in, screenshot):
     """The shared fixture signs the demo coordinator and administrator in
-    with the published demo secret, through the real code step."""
-    for username in ("coordinator-332020", "admin"):
-        page = new_page(locale="en-US")
+    with the published demo secret, through the real code step; each then
+    sees both of their sessions on /accounts/sessions/."""
+    pages = []
+    for username in ("coordinator-332020", "admin", "coordinator-332020"):
+        page = new_page(locale="ja-JP")
         sign_in(page, username, demo_staff)
         page.goto(live_server.url + "/")
         assert "/accounts/" not in page.url
+        pages.append(page)
+    page = pages[-1]
+    page.goto(live_server.url + "/accounts/sessions/")
+    assert page.locator("table tbody tr").count() == 2  # this browser and the first one
+    screenshot(page, "sessions")
+    assert_page_sound(page)
