@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # A person's list of their own sessions, to end the others (issue 12 point 9).
+    "allauth.usersessions",
     "accounts",
     "core",
     "municipalities",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Absolute session timeout and MFA before any page with personal data (accounts/middleware.py).
+    "accounts.middleware.SessionPolicyMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.AuditContextMiddleware",
 ]
@@ -207,6 +211,35 @@ MFA_TOTP_ISSUER = "Madoguchi"
 # Staff e-mail addresses are assigned by administrators, not self-declared,
 # so an authenticator can be set up before the address has been "verified".
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# --- MFA, re-authentication and session limits (issue 12 points 8 and 9) ----
+# Roles whose holders must have signed in with a second factor (TOTP, a
+# security key/passkey, or a recovery code) before any page with personal
+# data: administrators and coordinators always (an empty or partial value
+# cannot take them out); add others with MFA_REQUIRED_ROLES, comma-separated
+# (counter_staff, partner_clerk, statistics_viewer).  Django superusers and
+# is_staff users (the admin site) are always required too.  accounts/mfa.py.
+MFA_ALWAYS_REQUIRED_ROLES = ("administrator", "coordinator")
+MFA_REQUIRED_ROLES = sorted({*MFA_ALWAYS_REQUIRED_ROLES, *env_list("MFA_REQUIRED_ROLES")})
+# One 30-second step either side: a phone's clock a little off, or a code
+# typed as it changes, still works; a used code is refused within its window.
+MFA_TOTP_TOLERANCE = 1
+# Re-enter the password (or a second factor) before changing the e-mail
+# address, the password or an authenticator, and before exporting personal
+# data; a re-authentication counts for ACCOUNT_REAUTHENTICATION_TIMEOUT s.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A session ends this long after sign-in whatever the activity (beside the
+# idle timeout SESSION_IDLE_SECONDS); works with any session engine (the
+# sign-in time is kept in the session itself).
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+# allauth.usersessions records each session at sign-in (the list at
+# /accounts/sessions/); no write per request.
+USERSESSIONS_TRACK_ACTIVITY = False
+MFA_ADAPTER = "accounts.adapter.StaffMFAAdapter"
+MFA_FORMS = {"activate_totp": "accounts.forms.StaffActivateTOTPForm"}
+USERSESSIONS_ADAPTER = "accounts.adapter.StaffUserSessionsAdapter"
 
 # --- Languages and time ----------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -376,3 +409,7 @@ LOGGING = {
 }
 
 DEMO_PASSWORD_DEFAULT = "madoguchi-demo-2026"
+# The one published TOTP secret (base32) of the demo users whose role
+# requires MFA (seed_demo; `make run` prints it).  Demo data only: anyone can
+# compute its codes, so it must never protect a real account.
+DEMO_TOTP_SECRET = "MADOGUCHIDEMOTOTPSECRETFORDEMO23"

@@ -53,7 +53,8 @@ def audit_log(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        # An unsaved object: e.g. a failed sign-in for a user name nobody has.
+        object_id="" if obj.pk is None else str(obj.pk),
         case=case,
         desk=desk,
         summary=summary[:300],
@@ -116,3 +117,18 @@ def audit_views(
             )
             written += cursor.rowcount
     return written
+
+
+def audit_auth_event(*, action: str, user=None, actor=None, summary: str = "", changes: dict | None = None) -> None:
+    """An authentication event (accounts/audit.py registers this writer
+    through municipalities): the object is the staff member concerned, or
+    an unsaved one (empty id) for a user name nobody has."""
+    from django.contrib.auth import get_user_model
+
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=user if user is not None else get_user_model()(),
+        summary=summary,
+        changes=changes,
+    )

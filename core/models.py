@@ -36,6 +36,18 @@ class AuditEvent(models.Model):
         FORWARD = "forward", _("forwarded")
         EXPORT = "export", _("exported")
         PRINT = "print", _("printed")
+        # Authentication events (issue 12 point 9; accounts/audit.py).
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_fail", _("sign-in failed")
+        LOCKOUT = "lockout", _("sign-in locked")
+        LOGOUT = "logout", _("signed out")
+        SESSION_END = "sess_end", _("session ended")
+        MFA_FAILED = "mfa_fail", _("second factor failed")
+        MFA_ADDED = "mfa_add", _("authenticator added")
+        MFA_REMOVED = "mfa_remove", _("authenticator removed")
+        MFA_RESET = "mfa_reset", _("recovery codes renewed")
+        REAUTH = "reauth", _("re-authenticated")
+        PASSWORD = "password", _("password changed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -5,8 +5,10 @@ a coordinator and a counter staff member at the hub, a partner clerk for each
 other municipality and a statistics viewer for each municipality.  Idempotent.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from accounts.mfa import mfa_required
 from municipalities.models import Consortium, Desk, Membership, Municipality
 from municipalities.roles import Role
 
@@ -67,4 +69,29 @@ def seed_staff(*, consortium: Consortium, password: str, reset_passwords: bool =
         )
         created_count += created
         _member(user, municipality, Role.STATISTICS_VIEWER, None)
+    demo_authenticators(consortium=consortium)
     return created_count
+
+
+def demo_authenticators(*, consortium: Consortium, secret: str | None = None) -> list[str]:
+    """Demo users whose role requires MFA (administrator, coordinator, and
+    any role MFA_REQUIRED_ROLES adds) get a TOTP authenticator with the one
+    published demo secret, so that the demo stays usable.  A user who set
+    up an authenticator of their own keeps it.  Returns the user names."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    secret = secret or settings.DEMO_TOTP_SECRET
+    names = []
+    users = get_user_model().objects.filter(memberships__municipality__consortium=consortium).distinct()
+    for user in users.order_by("username"):
+        if not _is_demo_username(user.username) or not mfa_required(user):
+            continue
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, secret)
+        names.append(user.username)
+    return names
+
+
+def _is_demo_username(username: str) -> bool:
+    return username == "admin" or username.startswith(("coordinator-", "staff-", "clerk-", "stats-"))

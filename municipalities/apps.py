@@ -7,6 +7,15 @@ class MunicipalitiesConfig(AppConfig):
     verbose_name = _("Consortium and municipalities")
 
     def ready(self) -> None:
+        from accounts.audit import register_audit_writer
+        from accounts.mfa import register_role_source
+        from core.audit import audit_auth_event
+
         from . import home_panels
+        from .visibility import user_roles
 
         home_panels.register()
+        # Which roles require MFA is accounts' policy; the roles are ours.
+        register_role_source(user_roles)
+        # accounts and core are independent peers: their meeting point is here.
+        register_audit_writer(audit_auth_event)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.reauth import reauthentication_required_if
 from core.fiscal import fiscal_year
 from municipalities.roles import Capability
 from municipalities.visibility import statistics_municipality_ids, user_can
@@ -151,7 +152,17 @@ def _get_job(user, pk) -> ExportJob:
         raise Http404 from None
 
 
+def _starts_personal_export(request) -> bool:
+    return request.method == "POST" and bool(request.POST.get("personal"))
+
+
+def _downloads_personal_export(request, pk) -> bool:
+    return ExportJob.objects.of(request.user).filter(pk=pk, personal=True).exists()
+
+
 @require_http_methods(["GET", "POST"])
+# Exporting personal data asks for the password (or a second factor) again.
+@reauthentication_required_if(_starts_personal_export)
 def export_list(request):
     """Start an export (POST) and see one's recent exports."""
     _require_export(request.user)
@@ -182,6 +193,7 @@ def export_detail(request, pk):
 
 
 @require_GET
+@reauthentication_required_if(_downloads_personal_export)
 def export_download(request, pk):
     _require_export(request.user)
     job = _get_job(request.user, pk)

@@ -35,6 +35,9 @@ DATA = Path(os.environ.get("MADOGUCHI_DATA_DIR", ROOT / "data")).resolve()
 PY = sys.executable
 DB_NAME = "madoguchi"
 DEMO_PASSWORD_DEFAULT = "madoguchi-demo-2026"  # noqa: S105 - demo only, as in settings
+# The published demo TOTP secret of the demo users whose role requires MFA
+# (settings.DEMO_TOTP_SECRET, demo/staff.py): demo data only.
+DEMO_TOTP_SECRET = "MADOGUCHIDEMOTOTPSECRETFORDEMO23"  # noqa: S105 - demo only, as in settings
 
 
 def log(message: str) -> None:
@@ -297,6 +300,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"\n  Madoguchi is running at {url}   (health: {url}healthz)\n"
             f"  Demo logins, password {password} (demo data only):\n"
             f"{demo_logins(env)}\n"
+            f"  admin and coordinator-… also need a code (MFA): add the demo TOTP secret\n"
+            f"  {DEMO_TOTP_SECRET} to an authenticator app (demo data only).\n"
             f"  Ctrl-C stops the web server, the worker, beat"
             f"{' and the embedded PostgreSQL' if postgres.started_here else ''}.\n",
             flush=True,

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import CaseFactory, ConsultationFactory
+from tests.factories import CaseFactory, ConsultationFactory, as_user
 
 ROOT = Path(__file__).resolve().parent.parent
 JA_PO = ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po"
@@ -121,7 +121,7 @@ def test_shipped_topic_label_after_loading(db):
 
 
 def test_case_list_speaks_the_glossary(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(reverse("consult:case_list")).content.decode()
     for text in ("相談案件一覧", "相談受付", "対応状況", "担当者", "相談分野", "未終了", "未着手"):
         assert text in html, text
@@ -131,7 +131,7 @@ def test_case_list_speaks_the_glossary(client, hub_staff):
 
 
 def test_case_list_in_english(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.cookies["django_language"] = "en"
     html = client.get(reverse("consult:case_list")).content.decode()
     for text in ("Intake", "Assignee", "Topic", "Not closed"):
@@ -145,7 +145,7 @@ def test_case_page_speaks_the_glossary(client, coordinator, hub_desk):
     case = CaseFactory(handling_desk=hub_desk, created_by=coordinator)
     ConsultationFactory(case=case, notes="書類を案内した")
     services.follow_up_create(case=case, by=coordinator, due_date=timezone.localdate(), note="電話で確認")
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     html = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     for text in (
         "相談を追加",
@@ -167,7 +167,7 @@ def test_adding_a_consultation_to_a_case_is_not_labelled_saiso(client, hub_staff
     """再相談 is a statistic (2回目以降の相談), not the name of a screen or button."""
     case = CaseFactory(handling_desk=hub_desk, created_by=hub_staff)
     ConsultationFactory(case=case)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(reverse("consult:case_consultation_new", args=[case.pk])).content.decode()
     assert f"{case.reference} に相談を追加" in html
     for text in ("再相談", "相談内容を絞り込む"):

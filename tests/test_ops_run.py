@@ -104,6 +104,10 @@ def test_make_run_serves_the_portal_and_ctrl_c_stops_everything(tmp_path):
         for login in ("admin", "coordinator-332020", "staff-332020", "clerk-332071", "stats-332020"):
             assert login in output
         assert DEMO_PASSWORD in output
+        # The one published demo TOTP secret (issue 12 point 8), as settings has it.
+        from django.conf import settings
+
+        assert settings.DEMO_TOTP_SECRET in output
         home = _sign_in(base, "staff-332020", DEMO_PASSWORD)
         assert "staff-332020" in home or "相談員（デモ）" in home
 

@@ -127,11 +127,11 @@ def deep_cursor(user, page: int, per_page: int = PER_PAGE) -> tuple[str, str, in
 
 
 def _measure(scenario: Scenario, *, repeat: int, warmup: int) -> Measurement:
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(scenario.user)
+    from demo.bench.signin import signed_in_client
+
+    client = signed_in_client(scenario.user)
     for _ in range(warmup):
         _get(client, scenario)
     times = []

@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable
 
 from django.db import connection
-from django.test import Client
 
 from consult.models import Consultation
 from reports.aggregates import rebuild_all
@@ -71,8 +70,9 @@ def time_requests(user, path: str, *, repeat: int, warmup: int) -> list[float]:
 
 
 def _time_requests(user, path: str, *, repeat: int, warmup: int) -> list[float]:
-    client = Client()
-    client.force_login(user)
+    from demo.bench.signin import signed_in_client
+
+    client = signed_in_client(user)
     for _ in range(warmup):
         assert client.get(path, secure=True).status_code == 200
     times = []

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_admin_login_post_cannot_bypass_allauth(client, superuser):
 
 @pytest.mark.parametrize("who", ["hub_staff", "coordinator", "outsider"])
 def test_non_staff_user_cannot_use_the_admin(client, request, who):
-    client.force_login(request.getfixturevalue(who))
+    as_user(client, request.getfixturevalue(who))
     # Was an endless redirect loop: admin → admin login → allauth sign-in
     # (already signed in, so on to next) → admin …
     response = client.get(reverse("admin:index"), follow=True)
@@ -43,7 +44,7 @@ def test_non_staff_user_cannot_use_the_admin(client, request, who):
 
 
 def test_non_staff_user_cannot_change_data_through_the_admin(client, ibara_clerk, ibara):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     url = reverse("admin:municipalities_municipality_change", args=[ibara.pk])
     assert client.get(url, follow=True).status_code == 403
     client.post(url, {"code": ibara.code, "name_ja": "乗っ取り市", "name_en": "x", "kind": "city"}, follow=True)
@@ -52,13 +53,13 @@ def test_non_staff_user_cannot_change_data_through_the_admin(client, ibara_clerk
 
 
 def test_superuser_uses_the_admin(client, superuser, reference_data):
-    client.force_login(superuser)
+    as_user(client, superuser)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:municipalities_municipality_changelist")).status_code == 200
 
 
 def test_signed_in_staff_at_admin_login_go_on_to_next(client, superuser):
-    client.force_login(superuser)
+    as_user(client, superuser)
     response = client.get(reverse("admin:login") + "?next=/admin/municipalities/")
     assert response["Location"] == "/admin/municipalities/"
     off_site = client.get(reverse("admin:login") + "?next=https://evil.example/")
@@ -69,6 +70,6 @@ def test_staff_flag_without_permissions_sees_an_empty_admin(client, outsider):
     """is_staff alone grants the admin's door, not its data (Django's model
     permissions still apply)."""
     User.objects.filter(pk=outsider.pk).update(is_staff=True)
-    client.force_login(outsider)
+    as_user(client, outsider)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:municipalities_municipality_changelist")).status_code == 403

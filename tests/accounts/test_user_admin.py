@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from accounts.models import User
 from municipalities.admin import MembershipInline
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_user_admin_page_edits_memberships(client):
     superuser = User.objects.create_superuser("t-root", "root@example.org", "pw-not-used-elsewhere-42")
     assert MembershipInline in admin.site._registry[User].inlines
-    client.force_login(superuser)
+    as_user(client, superuser, password="pw-not-used-elsewhere-42")
     response = client.get(f"/admin/accounts/user/{superuser.pk}/change/")
     assert response.status_code == 200
     assert "memberships-TOTAL_FORMS" in response.content.decode()

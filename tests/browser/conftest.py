@@ -211,9 +211,21 @@ def demo_staff(transactional_db, settings) -> str:
 
 @pytest.fixture
 def sign_in(live_server) -> Callable:
-    """sign_in(page, username, password=DEMO_PASSWORD): through the real form."""
+    """sign_in(page, username, password=DEMO_PASSWORD): through the real form.
+
+    Someone whose role requires MFA (accounts/mfa.py) then passes the
+    second-factor step with a code computed from their TOTP secret (the
+    demo secret of seed_demo, or an authenticator enrolled here through
+    allauth's API when they have none)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.mfa import mfa_required
+    from tests import mfa
 
     def do(page, username: str, password: str = DEMO_PASSWORD):
+        user = get_user_model().objects.get(username=username)
+        secret = mfa.totp_secret(user) if mfa_required(user) else None
+        mfa.clear_sign_in_rate_limit()
         if "/accounts/login/" not in page.url:
             page.goto(live_server.url + "/accounts/login/")
         form = page.locator('[data-testid="login-form"]')
@@ -222,6 +234,12 @@ def sign_in(live_server) -> Callable:
         with page.expect_navigation():
             form.locator('button[type="submit"]').click()
         assert "/accounts/login/" not in page.url, f"sign-in as {username} failed: still on {page.url}"
+        if secret is not None:
+            assert "/accounts/2fa/authenticate/" in page.url, f"{username}: no second-factor step ({page.url})"
+            page.locator('input[name="code"]').fill(mfa.fresh_code(user, secret))
+            with page.expect_navigation():
+                page.locator('form:has(input[name="code"]) button[type="submit"]').first.click()
+            assert "/accounts/2fa/" not in page.url, f"second factor of {username} refused: {page.url}"
         return page
 
     return do

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from consult import services
 from core.models import AuditEvent
-from tests.factories import make_case
+from tests.factories import as_user, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def views_of(case, user=None):
 
 
 def test_opening_the_case_page_records_a_view(client, hub_staff, case):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(reverse("consult:case_detail", args=[case.pk]))
     event = views_of(case).get()
     assert (event.actor, event.object_type, event.object_id, event.desk_id) == (
@@ -38,12 +38,12 @@ def test_opening_the_case_page_records_a_view(client, hub_staff, case):
 
 
 def test_a_reload_within_five_minutes_is_not_recorded_again(client, hub_staff, coordinator, case):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     for _ in range(3):
         client.get(reverse("consult:case_detail", args=[case.pk]))
     assert views_of(case, hub_staff).count() == 1
     # Another person's visit is theirs to record.
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     client.get(reverse("consult:case_detail", args=[case.pk]))
     assert views_of(case).count() == 2
 
@@ -62,13 +62,13 @@ def test_a_visit_after_the_throttle_window_is_recorded(hub_staff, case):
 
 
 def test_failed_lookups_record_nothing(client, ibara_clerk, case):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.get(reverse("consult:case_detail", args=[case.pk])).status_code == 404
     assert not views_of(case).exists()
 
 
 def test_changes_are_recorded_with_who_and_what(client, hub_staff, case):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.post(
         reverse("consult:case_edit", args=[case.pk]),
         {"version": case.version, "title": "在留カードの再交付", "status": "waiting", "assignee": hub_staff.pk},
@@ -80,11 +80,11 @@ def test_changes_are_recorded_with_who_and_what(client, hub_staff, case):
 
 
 def test_audit_trail_is_shown_to_coordinators_only(client, hub_staff, coordinator, case):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="audit-trail"' not in html
 
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     html = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="audit-trail"' in html
     trail = html[html.index('data-testid="audit-trail"') :]
@@ -113,7 +113,7 @@ def test_audit_events_cannot_be_deleted(hub_staff, case):
 def test_a_service_records_the_address_of_the_request_it_serves(client, hub_staff, case):
     """The address comes from the request context set by
     core.middleware.AuditContextMiddleware, not from an argument."""
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.post(
         reverse("consult:case_close", args=[case.pk]),
         {"outcome": "resolved", "version": case.version},

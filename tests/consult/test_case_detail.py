@@ -135,7 +135,7 @@ def test_state_changes_need_csrf(krs_case, hub_staff):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(hub_staff)
+    as_user(strict, hub_staff)
     response = strict.post(
         reverse("consult:case_close", args=[krs_case.pk]), {"version": krs_case.version, "outcome": "resolved"}
     )
@@ -255,7 +255,7 @@ def test_second_editor_gets_a_conflict_and_nothing_is_overwritten(client, hub_st
     loaded = _edit_data(krs_case)  # both open the form at the same version
     first = as_user(client, hub_staff)
     second = Client()
-    second.force_login(coordinator)
+    as_user(second, coordinator)
     assert first.post(url, {**loaded, "title": "先に保存した件名"}).status_code == 302
 
     coordinator.ui_language = "en"

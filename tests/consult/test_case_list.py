@@ -17,7 +17,7 @@ from consult import selectors, services
 from consult.models import Case, Client, Consultation, FollowUp, Language, Topic
 from consult.selectors import CaseFilters
 from consult.selectors.cases import _encode_cursor
-from tests.factories import ClientFactory, ConsultationFactory, make_case
+from tests.factories import ClientFactory, ConsultationFactory, as_user, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def references(response) -> list[str]:
 
 
 def get(client, user, **params):
-    client.force_login(user)
+    as_user(client, user)
     return client.get(URL, params)
 
 
@@ -69,7 +69,7 @@ def test_people_without_cases_get_404(client, request, hub_staff, hub_desk, who)
 
 
 def test_wrong_method(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.post(URL).status_code == 405
 
 
@@ -80,9 +80,9 @@ def test_anonymous_goes_to_sign_in(client, reference_data):
 
 
 def test_nav_has_the_case_list(client, hub_staff, ibara_stats):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert f'href="{URL}"' in client.get(reverse("home")).content.decode()
-    client.force_login(ibara_stats)
+    as_user(client, ibara_stats)
     assert f'href="{URL}"' not in client.get(reverse("home")).content.decode()
 
 
@@ -290,7 +290,7 @@ def test_no_results_message(client, hub_staff, hub_desk):
 def _walk(client, user, params, direction="next-page"):
     """Follow next (or previous) links from the first page; every row seen, in order."""
     seen = []
-    client.force_login(user)
+    as_user(client, user)
     response = client.get(URL, params)
     pages = 0
     while True:
@@ -410,7 +410,7 @@ def _many_cases(n, desk, staff):
 def test_queries_are_constant_per_page_size(client, hub_staff, coordinator, hub_desk):
     _many_cases(105, hub_desk, hub_staff)
     assert Consultation.objects.count() == 210
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     client.get(URL)  # warm the per-process reference cache like any running server
     counts = {}
     for per_page in (10, 100):

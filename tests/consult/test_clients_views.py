@@ -10,7 +10,7 @@ from django.urls import reverse
 from consult import services
 from consult.models import Language, Topic
 from core.models import AuditEvent
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_two_kanji_family_name_finds_the_full_name(client, hub_staff, hub_desk):
     tanaka = ClientFactory(registered_desk=hub_desk, name="田中 太郎", name_kana="タナカ タロウ")
     ClientFactory(registered_desk=hub_desk, name="中田 次郎")
     ClientFactory(registered_desk=hub_desk, name="佐藤 花子")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(SEARCH, {"q": "田中"})
     assert response.status_code == 200
     assert _found(response) == {tanaka.pk}
@@ -54,7 +54,7 @@ def test_latin_name_is_found_in_any_case_and_through_a_stored_reading(client, hu
     latin = ClientFactory(registered_desk=hub_desk, name="", name_latin="NGUYEN Van A")
     katakana = ClientFactory(registered_desk=hub_desk, name="グエン・ヴァン・ア", name_latin="Nguyen Van A")
     ClientFactory(registered_desk=hub_desk, name="", name_latin="NGUYEN Thi Lan")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert _found(client.get(SEARCH, {"q": "nguyen van a"})) == {latin.pk, katakana.pk}
     assert _found(client.get(SEARCH, {"q": "ｸﾞｴﾝ ｳﾞｧﾝ"})) == {katakana.pk}
 
@@ -65,11 +65,11 @@ def test_search_shows_birth_year_nationality_and_visible_cases(client, hub_staff
     _case_for(person, hub_staff, hub_desk)
     # The Ibara clerk sees the person (registered at their desk) but only
     # one of the two cases: the count must not reveal the hub's case.
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     html = client.get(SEARCH, {"q": "田中"}).content.decode()
     assert "1988" in html and "ベトナム" in html
     assert "1件" in html or "1 case" in html
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(SEARCH, {"q": "田中"}).content.decode()
     assert "2件" in html or "2 cases" in html
 
@@ -77,7 +77,7 @@ def test_search_shows_birth_year_nationality_and_visible_cases(client, hub_staff
 def test_search_never_shows_clients_of_other_municipalities(client, hub_staff, ibara_clerk, soja_clerk, hub_desk):
     hub_client = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
     _case_for(hub_client, hub_staff, hub_desk)
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.get(SEARCH, {"q": "田中"})
     assert response.status_code == 200
     assert _found(response) == set()
@@ -85,14 +85,14 @@ def test_search_never_shows_clients_of_other_municipalities(client, hub_staff, i
     # Nor by picking the client's id (the "keep my choice" parameter).
     response = client.get(SEARCH, {"q": "", "client_choice": str(hub_client.pk)})
     assert _found(response) == set()
-    client.force_login(soja_clerk)
+    as_user(client, soja_clerk)
     assert _found(client.get(SEARCH, {"q": "田中"})) == set()
 
 
 def test_search_keeps_the_client_already_picked(client, hub_staff, hub_desk):
     picked = ClientFactory(registered_desk=hub_desk, name="山田 一郎")
     other = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(SEARCH, {"q": "田中", "client_choice": str(picked.pk)})
     assert _found(response) == {picked.pk, other.pk}
     assert re.search(rf'value="{picked.pk}" id="client-choice-{picked.pk}" checked', response.content.decode())
@@ -102,13 +102,13 @@ def test_merged_clients_are_not_found(client, coordinator, hub_desk):
     keep = ClientFactory(registered_desk=hub_desk, name="田中 太郎", birth_year=1988)
     dup = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
     services.client_merge(keep=keep, merge=dup, by=coordinator)
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     assert _found(client.get(SEARCH, {"q": "田中"})) == {keep.pk}
 
 
 def test_empty_or_blank_query_finds_nothing(client, hub_staff, hub_desk):
     ClientFactory(registered_desk=hub_desk, name="田中 太郎")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     for q in ("", "   ", "・"):
         response = client.get(SEARCH, {"q": q})
         assert response.status_code == 200 and _found(response) == set()
@@ -117,7 +117,7 @@ def test_empty_or_blank_query_finds_nothing(client, hub_staff, hub_desk):
 def test_search_wrong_method_and_anonymous(client, hub_staff):
     response = client.get(SEARCH, {"q": "田中"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.post(SEARCH, {"q": "田中"}).status_code == 405
     assert client.post(MATCHES).status_code == 405
 
@@ -129,7 +129,7 @@ def test_matches_rank_birth_year_and_nationality(client, hub_staff, hub_desk):
     other_year = ClientFactory(registered_desk=hub_desk, name="田中 太郎", birth_year=1990, nationality="VN")
     unknown = ClientFactory(registered_desk=hub_desk, name="TANAKA Taro")
     ClientFactory(registered_desk=hub_desk, name="佐藤 花子", birth_year=1988, nationality="VN")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(
         MATCHES,
         {"name": "田中　太郎", "name_kana": "", "name_latin": "Tanaka Taro", "birth_year": "1988", "nationality": "VN"},
@@ -146,21 +146,21 @@ def test_matches_rank_birth_year_and_nationality(client, hub_staff, hub_desk):
 
 def test_matches_through_reading_romaji_and_reversed_order(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="グエン・ヴァン・ア", name_latin="NGUYEN Van A")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     for params in ({"name_latin": "Van A Nguyen"}, {"name_kana": "ぐえん ゔぁん"}, {"name": "Nguyễn Văn A"}):
         assert _found(client.get(MATCHES, params)) == {person.pk}, params
 
 
 def test_matches_stay_inside_the_users_scope(client, ibara_clerk, hub_desk):
     ClientFactory(registered_desk=hub_desk, name="田中 太郎", birth_year=1988)
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.get(MATCHES, {"name": "田中 太郎", "birth_year": "1988"})
     assert response.status_code == 200 and _found(response) == set()
 
 
 def test_matches_ignore_nonsense_parameters(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="田中 太郎", birth_year=1988)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(MATCHES, {"name": "田中", "birth_year": "19x8", "nationality": "1;"})
     assert _found(response) == {person.pk}
     assert _found(client.get(MATCHES, {})) == set()
@@ -174,7 +174,7 @@ def test_client_page_owner_and_colleague_and_audit(client, hub_staff, coordinato
     case = _case_for(person, hub_staff, hub_desk)
     url = reverse("consult:client_detail", args=[person.pk])
     for user in (hub_staff, coordinator):
-        client.force_login(user)
+        as_user(client, user)
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()
@@ -190,7 +190,7 @@ def test_client_page_lists_only_visible_cases(client, hub_staff, ibara_clerk, hu
     person = ClientFactory(registered_desk=ibara_desk, name="田中 太郎")
     ibara_case = _case_for(person, ibara_clerk, ibara_desk)
     hub_case = _case_for(person, hub_staff, hub_desk)
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     html = client.get(reverse("consult:client_detail", args=[person.pk])).content.decode()
     assert ibara_case.reference in html
     assert hub_case.reference not in html
@@ -201,7 +201,7 @@ def test_client_page_outsider_gets_404(client, hub_staff, ibara_clerk, soja_cler
     _case_for(person, hub_staff, hub_desk)
     url = reverse("consult:client_detail", args=[person.pk])
     for user in (ibara_clerk, soja_clerk, outsider):
-        client.force_login(user)
+        as_user(client, user)
         assert client.get(url).status_code == 404
     assert not AuditEvent.objects.filter(action="view", object_type="consult.client").exists()
 
@@ -211,6 +211,6 @@ def test_client_page_wrong_method_and_anonymous(client, hub_staff, hub_desk):
     url = reverse("consult:client_detail", args=[person.pk])
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.post(url).status_code == 405
     assert client.get(reverse("consult:client_detail", args=[999999])).status_code == 404

@@ -16,7 +16,7 @@ from consult.services.cases import case_promote
 from core.drafts import OWNER_COOKIE
 from core.models import AuditEvent, Draft
 from tests.consult.test_intake_views import _form, _logged_case, _new_client
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_counter_staff_home_shows_follow_ups_due_and_open_cases(client, hub_staf
     _follow_up(case, hub_staff, days=0, note="電話で結果を確認")
     _follow_up(case, hub_staff, days=-3, note="書類の受取")
     _follow_up(case, hub_staff, days=2, note="来週の予定")  # not due yet
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(HOME)
     assert response.status_code == 200
     follow_ups = _panel(response, "follow-ups")
@@ -60,7 +60,7 @@ def test_waiting_cases_of_my_desk(client, hub_staff, hub_desk, ibara_clerk, ibar
     mine = _logged_case(hub_staff, hub_desk)
     theirs = _logged_case(ibara_clerk, ibara_desk)
     Case.objects.filter(pk__in=[mine.pk, theirs.pk]).update(status=CaseStatus.WAITING)
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     waiting = _panel(client.get(HOME), "waiting")
     assert waiting.count == 1 and waiting.items[0].url == f"/cases/{theirs.pk}/"
 
@@ -70,7 +70,7 @@ def test_outsiders_items_are_never_shown(client, hub_staff, hub_desk, ibara_cler
     hidden = _logged_case(hub_staff, hub_desk)
     Case.objects.filter(pk=hidden.pk).update(assignee=ibara_clerk, status=CaseStatus.WAITING)
     _follow_up(hidden, ibara_clerk, days=0, note="見えないはず")
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.get(HOME)
     body = response.content.decode()
     assert "見えないはず" not in body and hidden.reference not in body
@@ -81,7 +81,7 @@ def test_outsiders_items_are_never_shown(client, hub_staff, hub_desk, ibara_cler
 
 
 def test_statistics_viewer_sees_the_statistics_entry_only(client, ibara_stats):
-    client.force_login(ibara_stats)
+    as_user(client, ibara_stats)
     response = client.get(HOME)
     keys = [p.key for p in response.context["panels"]]
     assert keys == ["statistics"]
@@ -92,7 +92,7 @@ def test_administrator_sees_what_they_administer(client, kurashiki):
     from tests.conftest import _member
 
     admin = _member(kurashiki, "administrator", username="t-admin", is_staff=True)
-    client.force_login(admin)
+    as_user(client, admin)
     response = client.get(HOME)
     keys = [p.key for p in response.context["panels"]]
     assert keys == ["statistics", "administration"]
@@ -102,7 +102,7 @@ def test_administrator_sees_what_they_administer(client, kurashiki):
 
 
 def test_home_query_count_is_constant_in_the_number_of_items(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
 
     def make(n):
         for i in range(n):
@@ -124,7 +124,7 @@ def test_home_query_count_is_constant_in_the_number_of_items(client, hub_staff, 
 
 # --- the draft store on the intake screen ---------------------------------------------
 def test_an_expired_session_keeps_the_consultation_and_restores_it(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(NEW)
     assert OWNER_COOKIE in client.cookies
     Session.objects.all().delete()  # the idle timeout passed
@@ -134,7 +134,7 @@ def test_an_expired_session_keeps_the_consultation_and_restores_it(client, hub_s
     assert Case.objects.count() == 0
     assert Draft.objects.filter(owner=hub_staff).count() == 1
 
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     page = client.get(NEW)
     body = page.content.decode()
     assert "在留カードの住所変更について案内した" in body and "グエン・ヴァン・ナム" in body
@@ -148,17 +148,17 @@ def test_an_expired_session_keeps_the_consultation_and_restores_it(client, hub_s
 
 
 def test_someone_else_signing_in_does_not_get_the_draft(client, hub_staff, coordinator, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(NEW)
     Session.objects.all().delete()
     client.post(NEW, _form(hub_desk, notes="他人に見せない内容"))
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     assert "他人に見せない内容" not in client.get(NEW).content.decode()
 
 
 # --- save, Back, save --------------------------------------------------------------------
 def test_back_and_save_asks_instead_of_duplicating(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk, **_new_client(name="グエン・ヴァン・ナム"))
     assert client.post(NEW, data).status_code == 302
     # Back, the page reloads with a fresh token, the same things typed again.
@@ -175,7 +175,7 @@ def test_back_and_save_asks_instead_of_duplicating(client, hub_staff, hub_desk):
 
 
 def test_different_notes_or_anonymous_contacts_are_not_duplicates(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.post(NEW, _form(hub_desk, notes="")).status_code == 302
     assert client.post(NEW, _form(hub_desk, notes="")).status_code == 302  # two anonymous residents
     assert client.post(NEW, _form(hub_desk, notes="A")).status_code == 302
@@ -184,7 +184,7 @@ def test_different_notes_or_anonymous_contacts_are_not_duplicates(client, hub_st
 
 
 def test_the_same_consultation_long_ago_is_not_a_duplicate(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk, notes="同じ内容")
     client.post(NEW, data)
     Consultation.objects.update(created_at=timezone.now() - timedelta(hours=1))
@@ -197,7 +197,7 @@ def test_another_consultation_starts_in_the_clients_language_and_last_interpreta
     person = ClientFactory(registered_desk=hub_desk, preferred_language=Language.objects.get(code="ne"))
     case = _logged_case(hub_staff, hub_desk, client=person)
     Consultation.objects.filter(case=case).update(interpretation_mode="tablet_video")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     form = client.get(reverse("consult:case_consultation_new", args=[case.pk])).context["form"]
     assert form["language"].value() == Language.objects.get(code="ne").pk
     assert form["interpretation_mode"].value() == "tablet_video"
@@ -207,7 +207,7 @@ def test_the_timeline_names_the_client_never_an_id(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
     person = ClientFactory(registered_desk=hub_desk, name="グエン・ヴァン・ナム")
     case_promote(case=case, by=hub_staff, client=person)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     body = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     timeline = body.split('data-testid="timeline"')[1].split("</ol>")[0]
     assert "グエン・ヴァン・ナム" in timeline
@@ -217,7 +217,7 @@ def test_the_timeline_names_the_client_never_an_id(client, hub_staff, hub_desk):
 # --- printing ----------------------------------------------------------------------------------
 def test_printing_a_case_is_audited_like_viewing(client, hub_staff, coordinator, hub_desk):
     case = _logged_case(hub_staff, hub_desk)
-    client.force_login(coordinator)  # a permitted colleague
+    as_user(client, coordinator)  # a permitted colleague
     page = client.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="print-header"' in page and "取扱注意" in page
     url = reverse("print_audit", args=["case", case.pk])
@@ -230,7 +230,7 @@ def test_printing_a_case_is_audited_like_viewing(client, hub_staff, coordinator,
 
 def test_printing_a_client_page_is_audited(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert "取扱注意" in client.get(reverse("consult:client_detail", args=[person.pk])).content.decode()
     assert client.post(reverse("print_audit", args=["client", person.pk])).status_code == 204
     assert AuditEvent.objects.filter(action="print", object_type="consult.client").count() == 1
@@ -238,7 +238,7 @@ def test_printing_a_client_page_is_audited(client, hub_staff, hub_desk):
 
 def test_print_audit_outside_scope_is_404(client, hub_staff, ibara_clerk, hub_desk):
     case = _logged_case(hub_staff, hub_desk)
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.post(reverse("print_audit", args=["case", case.pk])).status_code == 404
     assert client.post(reverse("print_audit", args=["nonsense", case.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="print").exists()
@@ -246,7 +246,7 @@ def test_print_audit_outside_scope_is_404(client, hub_staff, ibara_clerk, hub_de
 
 def test_dense_case_list_mode_is_remembered(client, hub_staff, hub_desk):
     _logged_case(hub_staff, hub_desk)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     url = reverse("consult:case_list")
     assert "case-table--dense" not in client.get(url).content.decode()
     response = client.get(url, {"view": "dense"})

@@ -13,6 +13,7 @@ from consult.models import FollowUpTemplate, Topic
 from consult.selectors.follow_ups import business_days_later, follow_up_proposals
 from core import calendar
 from municipalities.models import MunicipalClosure
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_intake_proposes_each_templated_topics_follow_up_on_a_business_day(hub_s
 
 
 def test_the_intake_page_carries_the_proposals(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get("/consultations/new/").content.decode()
     import json
     import re

@@ -18,7 +18,7 @@ from consult.services import handoffs as svc
 from core.models import AuditEvent
 from municipalities.models import Municipality
 from tests.consult.test_case_list import make_case
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +70,6 @@ def to_soja(ibr_case, ibara_clerk, soja_desk):
         shares_notes=True,
         message="就労先とのトラブル（テスト）",
     )
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def url(name, obj):

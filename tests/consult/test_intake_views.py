@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from consult import services
 from consult.models import Case, CaseOutcome, CaseStatus, Client, Consultation, FollowUp, Language, Topic
 from core.models import AuditEvent
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def _logged_case(user, desk, *, client=None, quick=False, outcome=""):
 
 # --- GET: the screen -----------------------------------------------------------
 def test_intake_page_for_hub_staff(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(NEW)
     assert response.status_code == 200
     html = response.content.decode()
@@ -103,7 +103,7 @@ def test_intake_page_for_hub_staff(client, hub_staff, hub_desk):
 
 
 def test_two_page_loads_get_different_tokens(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     tokens = {
         re.search(r'name="intake_token" value="([^"]+)"', client.get(NEW).content.decode()).group(1) for _ in range(2)
     }
@@ -111,7 +111,7 @@ def test_two_page_loads_get_different_tokens(client, hub_staff):
 
 
 def test_partner_clerk_sees_only_own_desks_and_records_sensitive_notes(client, ibara_clerk, ibara_desk, hub_desk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.get(NEW)
     desk_select = re.search(r'<select name="desk".*?</select>', response.content.decode(), re.S).group(0)
     assert f'<option value="{ibara_desk.pk}" selected>' in desk_select
@@ -124,7 +124,7 @@ def test_partner_clerk_sees_only_own_desks_and_records_sensitive_notes(client, i
 @pytest.mark.parametrize("url", [NEW, QUICK])
 def test_intake_refused_to_people_who_do_not_log_consultations(client, ibara_stats, outsider, url):
     for user in (ibara_stats, outsider):
-        client.force_login(user)
+        as_user(client, user)
         assert client.get(url).status_code == 403
         assert client.post(url, {}).status_code == 403
     assert Case.objects.count() == 0
@@ -134,14 +134,14 @@ def test_intake_refused_to_people_who_do_not_log_consultations(client, ibara_sta
 def test_intake_wrong_method_and_anonymous(client, hub_staff, url):
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.put(url).status_code == 405
     assert client.delete(url).status_code == 405
 
 
 # --- POST: a new case ---------------------------------------------------------
 def test_walk_in_anonymous_creates_case_and_redirects_to_it(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     follow_up_day = timezone.localdate() + timedelta(days=7)
     data = _form(
         hub_desk,
@@ -171,7 +171,7 @@ def test_walk_in_anonymous_creates_case_and_redirects_to_it(client, hub_staff, h
 
 
 def test_partner_clerk_logs_at_own_desk(client, ibara_clerk, ibara_desk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.post(NEW, _form(ibara_desk))
     case = _case_of(response)
     assert case.handling_desk == ibara_desk
@@ -179,7 +179,7 @@ def test_partner_clerk_logs_at_own_desk(client, ibara_clerk, ibara_desk):
 
 
 def test_partner_clerk_cannot_post_to_a_desk_outside_their_scope(client, ibara_clerk, hub_desk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.post(NEW, _form(hub_desk))
     assert response.status_code == 200
     assert "desk" in response.context["form"].errors
@@ -187,7 +187,7 @@ def test_partner_clerk_cannot_post_to_a_desk_outside_their_scope(client, ibara_c
 
 
 def test_walk_in_with_new_client(client, hub_staff, hub_desk, kurashiki):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     expiry = timezone.localdate() + timedelta(days=90)
     from consult.models import ResidenceStatus
 
@@ -214,7 +214,7 @@ def test_walk_in_with_new_client(client, hub_staff, hub_desk, kurashiki):
 
 
 def test_new_client_living_outside_the_consortium(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk, **_new_client(residence_note="岡山市"))
     person = _case_of(client.post(NEW, data)).client
     assert person.lives_outside_area is True
@@ -224,7 +224,7 @@ def test_new_client_living_outside_the_consortium(client, hub_staff, hub_desk):
 
 def test_walk_in_for_an_existing_client(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="佐藤 花子")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     case = _case_of(client.post(NEW, _form(hub_desk, client_choice=str(person.pk))))
     assert case.client == person
     assert Client.objects.count() == 1
@@ -233,12 +233,12 @@ def test_walk_in_for_an_existing_client(client, hub_staff, hub_desk):
 def test_intake_from_the_client_page_starts_with_the_client_picked(client, hub_staff, ibara_clerk, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="佐藤 花子")
     url = f"{NEW}?client={person.pk}"
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(url).content.decode()
     assert re.search(rf'value="{person.pk}" id="client-choice-{person.pk}" checked', html)
     assert "佐藤 花子" in html
     # Someone who cannot see the client gets the ordinary empty form.
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     html = client.get(url).content.decode()
     assert "佐藤" not in html
     assert re.search(r'id="client-choice-anonymous" checked', html)
@@ -248,7 +248,7 @@ def test_a_client_of_another_municipality_cannot_be_posted(client, ibara_clerk, 
     """A forged client id from a desk the clerk cannot see is refused, and
     the page does not reveal who it is."""
     person = ClientFactory(registered_desk=hub_desk, name="佐藤 花子")
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.post(NEW, _form(ibara_desk, client_choice=str(person.pk)))
     assert response.status_code == 200
     assert "client_choice" in response.context["choice"].errors
@@ -258,7 +258,7 @@ def test_a_client_of_another_municipality_cannot_be_posted(client, ibara_clerk, 
 
 # --- double submit --------------------------------------------------------------
 def test_double_submit_creates_one_case(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk)
     first = client.post(NEW, data)
     second = client.post(NEW, data)
@@ -269,7 +269,7 @@ def test_double_submit_creates_one_case(client, hub_staff, hub_desk):
 
 
 def test_double_submit_with_a_new_client_creates_one_client(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk, **_new_client())
     client.post(NEW, data)
     client.post(NEW, data)
@@ -280,7 +280,7 @@ def test_double_submit_with_a_new_client_creates_one_client(client, hub_staff, h
 
 # --- validation: clear messages, nothing lost -------------------------------------
 def test_validation_errors_keep_everything_typed(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     topics = [str(_topic("tax.resident").pk), str(_topic("housing.public").pk)]
     data = _form(
         hub_desk,
@@ -319,7 +319,7 @@ def test_validation_errors_keep_everything_typed(client, hub_staff, hub_desk):
 def test_validation_messages_in_english(client, hub_staff, hub_desk):
     hub_staff.ui_language = "en"
     hub_staff.save(update_fields=["ui_language"])
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.post(NEW, _form(hub_desk, topics=[], minutes="-5"))
     html = response.content.decode()
     assert "Choose at least one topic." in html
@@ -328,7 +328,7 @@ def test_validation_messages_in_english(client, hub_staff, hub_desk):
 
 
 def test_new_client_needs_a_name(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.post(NEW, _form(hub_desk, **_new_client(name="", name_kana="", name_latin="")))
     assert response.status_code == 200
     assert response.context["client_form"].non_field_errors()
@@ -338,7 +338,7 @@ def test_new_client_needs_a_name(client, hub_staff, hub_desk):
 def test_anonymous_choice_ignores_half_typed_client_fields(client, hub_staff, hub_desk):
     """Typing into the new-client fields and then choosing "anonymous" saves
     an anonymous case: the fields nobody asked for are not validated."""
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk, **_new_client(client_choice="", birth_year="abc"))
     case = _case_of(client.post(NEW, data))
     assert case.client is None and Client.objects.count() == 0
@@ -355,7 +355,7 @@ def test_anonymous_choice_ignores_half_typed_client_fields(client, hub_staff, hu
     ],
 )
 def test_implausible_dates_and_codes_are_refused(client, hub_staff, hub_desk, field, value):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = _form(hub_desk, **_new_client(), follow_up_note="電話する")
     data[field] = value
     response = client.post(NEW, data)
@@ -364,7 +364,7 @@ def test_implausible_dates_and_codes_are_refused(client, hub_staff, hub_desk, fi
 
 
 def test_follow_up_needs_both_date_and_note(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     due = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = client.post(NEW, _form(hub_desk, follow_up_due=due))
     assert "follow_up_note" in response.context["form"].errors
@@ -375,7 +375,7 @@ def test_follow_up_needs_both_date_and_note(client, hub_staff, hub_desk):
 
 # --- quick contact ------------------------------------------------------------------
 def test_quick_contact_with_language_topic_and_channel_only(client, hub_staff, hub_desk):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = {
         "language": str(Language.objects.get(code="pt").pk),
         "topics": [str(_topic("daily_life.garbage").pk)],
@@ -395,7 +395,7 @@ def test_quick_contact_with_language_topic_and_channel_only(client, hub_staff, h
 
 
 def test_quick_contact_page_is_short(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(QUICK).content.decode()
     assert 'name="language"' in html and 'name="topics"' in html and 'name="channel"' in html
     for absent in ('name="client_choice"', 'name="notes"', 'name="sensitive_notes"', 'name="follow_up_due"'):
@@ -403,7 +403,7 @@ def test_quick_contact_page_is_short(client, hub_staff):
 
 
 def test_quick_contact_double_submit(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     data = {
         "language": str(Language.objects.get(code="en").pk),
         "topics": [str(_topic("other").pk)],
@@ -420,7 +420,7 @@ def test_add_consultation_to_case_owner_and_colleague(client, hub_staff, coordin
     case = _logged_case(hub_staff, hub_desk, outcome="resolved")
     url = reverse("consult:case_consultation_new", args=[case.pk])
     for n, user in enumerate((hub_staff, coordinator), start=2):
-        client.force_login(user)
+        as_user(client, user)
         assert client.get(url).status_code == 200
         response = client.post(url, _form(hub_desk, outcome=""))
         assert response.status_code == 302 and _case_of(response) == case
@@ -434,7 +434,7 @@ def test_add_consultation_to_case_owner_and_colleague(client, hub_staff, coordin
 def test_add_consultation_page_shows_the_case(client, hub_staff, hub_desk):
     person = ClientFactory(registered_desk=hub_desk, name="山田 花子")
     case = _logged_case(hub_staff, hub_desk, client=person)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     html = client.get(reverse("consult:case_consultation_new", args=[case.pk])).content.decode()
     assert case.reference in html and "山田 花子" in html
     assert 'name="client_choice"' not in html  # the case already says who it is for
@@ -444,11 +444,11 @@ def test_add_consultation_outsider_gets_404(client, hub_staff, ibara_clerk, outs
     case = _logged_case(hub_staff, hub_desk)
     url = reverse("consult:case_consultation_new", args=[case.pk])
     for user in (ibara_clerk, outsider):
-        client.force_login(user)
+        as_user(client, user)
         assert client.get(url).status_code in (403, 404)
         response = client.post(url, _form(ibara_desk))
         assert response.status_code in (403, 404)
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.get(url).status_code == 404
     assert case.consultations.count() == 1
     assert client.get(reverse("consult:case_consultation_new", args=[999999])).status_code == 404
@@ -458,7 +458,7 @@ def test_add_consultation_wrong_method_and_anonymous(client, hub_staff, hub_desk
     case = _logged_case(hub_staff, hub_desk)
     url = reverse("consult:case_consultation_new", args=[case.pk])
     assert "/accounts/login/" in client.get(url)["Location"]
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.put(url).status_code == 405
 
 
@@ -466,7 +466,7 @@ def test_add_consultation_wrong_method_and_anonymous(client, hub_staff, hub_desk
 def test_promote_quick_contact_with_new_client(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
     url = reverse("consult:case_promote", args=[case.pk])
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.get(url).status_code == 200
     response = client.post(url, _new_client(name="Maria Santos", name_kana="", name_latin="", nationality="BR"))
     assert response.status_code == 302
@@ -480,7 +480,7 @@ def test_promote_quick_contact_with_new_client(client, hub_staff, hub_desk):
 def test_promote_with_existing_client_by_colleague(client, hub_staff, coordinator, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
     person = ClientFactory(registered_desk=hub_desk, name="グエン・ヴァン・ア", name_latin="NGUYEN Van A")
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     response = client.post(reverse("consult:case_promote", args=[case.pk]), {"client_choice": str(person.pk)})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -489,7 +489,7 @@ def test_promote_with_existing_client_by_colleague(client, hub_staff, coordinato
 
 def test_promote_needs_a_client(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk, quick=True)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.post(reverse("consult:case_promote", args=[case.pk]), {"client_choice": ""})
     assert response.status_code == 200
     case.refresh_from_db()
@@ -500,10 +500,10 @@ def test_promote_outsider_wrong_method_anonymous(client, hub_staff, ibara_clerk,
     case = _logged_case(hub_staff, hub_desk, quick=True)
     url = reverse("consult:case_promote", args=[case.pk])
     assert "/accounts/login/" in client.get(url)["Location"]
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.get(url).status_code == 404
     assert client.post(url, _new_client()).status_code == 404
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.put(url).status_code == 405
     case.refresh_from_db()
     assert case.is_quick_contact and case.client is None
@@ -511,14 +511,14 @@ def test_promote_outsider_wrong_method_anonymous(client, hub_staff, ibara_clerk,
 
 def test_promote_a_full_case_just_goes_back_to_it(client, hub_staff, hub_desk):
     case = _logged_case(hub_staff, hub_desk)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(reverse("consult:case_promote", args=[case.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("consult:case_detail", args=[case.pk])
 
 
 # --- languages ------------------------------------------------------------------------------
 def test_intake_in_japanese(client, hub_staff):
-    client.force_login(hub_staff)  # ui_language defaults to ja
+    as_user(client, hub_staff)  # ui_language defaults to ja
     html = client.get(NEW).content.decode()
     assert '<html lang="ja">' in html
     for text in (
@@ -539,7 +539,7 @@ def test_intake_in_japanese(client, hub_staff):
 
 
 def test_intake_in_english(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.cookies["django_language"] = "en"
     html = client.get(NEW).content.decode()
     assert '<html lang="en">' in html
@@ -575,7 +575,7 @@ def test_intake_post_takes_at_most_15_queries(client, hub_staff, hub_desk, kuras
     SAVEPOINT pairs a test inside a transaction adds)."""
     from consult.models import ResidenceStatus
 
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(NEW)  # warm the per-process reference data, as any earlier request would
     data = _form(
         hub_desk,
@@ -604,7 +604,7 @@ def test_intake_for_existing_client_takes_at_most_15_queries(
     client, hub_staff, hub_desk, django_assert_max_num_queries
 ):
     person = ClientFactory(registered_desk=hub_desk, name="佐藤 花子")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(NEW)
     data = _form(
         hub_desk,
@@ -624,7 +624,7 @@ def test_intake_for_existing_client_takes_at_most_15_queries(
 
 @pytest.mark.django_db(transaction=True)
 def test_quick_contact_post_is_cheap(client, hub_staff, django_assert_max_num_queries):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(QUICK)
     data = {
         "language": str(Language.objects.get(code="ne").pk),

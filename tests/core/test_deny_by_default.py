@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +227,7 @@ def test_every_other_url_sends_an_anonymous_visitor_to_sign_in(client, reference
 def test_signed_in_pages_really_are_pages(client, hub_staff):
     """The redirect above is the login wall, not a broken URL: signed in,
     the same URLs answer."""
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     for name in ("home", "desk_list"):
         assert client.get(reverse(name)).status_code == 200
 

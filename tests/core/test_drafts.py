@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core import drafts
 from core.models import Draft
+from tests.factories import as_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.urls")]
 
@@ -24,7 +25,7 @@ def _expire_sessions():
 
 def _signed_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    as_user(client, user)
     assert client.get(FORM).status_code == 200  # sets the draft-owner cookie
     assert drafts.OWNER_COOKIE in client.cookies
     return client
@@ -59,7 +60,7 @@ def test_an_expired_session_keeps_the_form_and_gives_it_back_after_sign_in(hub_s
     login_page = client.get(response["Location"])
     assert "ログインし直すと" in login_page.content.decode()  # the warning says nothing is lost
 
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     restored = client.get(FORM, follow=True)
     assert restored.content.decode() == f"form {NOTES}"
     assert not Draft.objects.exists()  # handed back once
@@ -71,7 +72,7 @@ def test_only_its_owner_restores_it(hub_staff, coordinator):
     _expire_sessions()
     client.post(FORM, {"notes": NOTES})
     # Someone else signs in at the same counter PC.
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     assert client.get(FORM).content.decode() == "form (empty)"
     assert Draft.objects.filter(owner=hub_staff).count() == 1
     assert drafts.draft_take(user=coordinator, path=FORM) is None
@@ -83,7 +84,7 @@ def test_it_expires(hub_staff, settings):
     _expire_sessions()
     client.post(FORM, {"notes": NOTES})
     Draft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.get(FORM).content.decode() == "form (empty)"
     # Expired drafts are purged when the next one is kept.
     drafts.draft_keep(owner_id=hub_staff.pk, path="/other/", data=QueryDict("notes=x"))

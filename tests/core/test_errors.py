@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.factories import as_user
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.urls")]
 
 TITLES = {
@@ -33,7 +35,7 @@ def test_each_error_page_is_in_the_portal_layout_and_language(language, status, 
     client = Client(raise_request_exception=False)
     hub_staff.ui_language = language
     hub_staff.save()
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = _get(client, URLS[status], language)
     assert response.status_code == status
     body = response.content.decode()
@@ -57,7 +59,7 @@ def test_a_stranger_gets_the_404_page_with_a_sign_in_link(client, language):
 
 
 def test_the_admin_login_of_a_non_admin_is_the_portal_403(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get("/admin/login/")
     assert response.status_code == 403
     assert TITLES[("ja", 403)] in response.content.decode()
@@ -66,7 +68,7 @@ def test_the_admin_login_of_a_non_admin_is_the_portal_403(client, hub_staff):
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_a_form_sent_without_its_csrf_token_gets_the_expired_form_page(language, hub_staff):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     hub_staff.ui_language = language
     hub_staff.save()
     response = client.post("/i18n/setlang/", {"language": "ja"}, HTTP_ACCEPT_LANGUAGE=language)

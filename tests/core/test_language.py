@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_switching_language_does_not_redirect_off_site(client):
 
 def test_switching_when_signed_in_saves_the_choice(client, hub_staff):
     assert hub_staff.ui_language == "ja"
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert page_language(client.get(reverse("home"))) == "ja"
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response.status_code == 302
@@ -69,7 +70,7 @@ def test_switching_when_signed_in_saves_the_choice(client, hub_staff):
 
 
 def test_an_unknown_language_changes_nothing(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.post(reverse("set_language"), {"language": "xx", "next": reverse("home")})
     hub_staff.refresh_from_db()
     assert hub_staff.ui_language == "ja"
@@ -80,7 +81,7 @@ def test_saved_language_applies_without_the_cookie(client, hub_staff):
     """Another browser, no cookie: the person's saved language wins over the
     browser's Accept-Language."""
     User.objects.filter(pk=hub_staff.pk).update(ui_language="en")
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
     assert page_language(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ja")) == "en"
     assert page_language(client.get(reverse("desk_list"))) == "en"

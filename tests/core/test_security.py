@@ -9,6 +9,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import as_user
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,7 +28,7 @@ def csp_directives(response) -> dict[str, list[str]]:
 def pages(client, coordinator):
     """An open page and signed-in pages."""
     anonymous = client.get(reverse("account_login"))
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     return {
         "sign-in": anonymous,
         "home": client.get(reverse("home")),
@@ -73,7 +75,7 @@ def _session(client) -> Session:
 
 
 def test_each_request_pushes_the_session_expiry(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(reverse("home"))
     # Pretend the person was idle until a minute before the timeout.
     Session.objects.filter(session_key=client.session.session_key).update(
@@ -86,7 +88,7 @@ def test_each_request_pushes_the_session_expiry(client, hub_staff):
 
 
 def test_an_idle_session_has_expired(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.get(reverse("home"))
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from interpreters import services
 from interpreters.models import Booking, BookingStatus, Interpreter
-from tests.factories import ConsultationFactory, InterpreterFactory
+from tests.factories import ConsultationFactory, InterpreterFactory, as_user
 from tests.interpreters.conftest import at, request_booking
 
 pytestmark = pytest.mark.django_db
@@ -33,26 +33,26 @@ def test_roster_is_seen_by_case_workers_of_the_consortium_only(
     client, vi_interpreter, hub_staff, ibara_clerk, ibara_stats, outsider, second_consortium
 ):
     for user in (hub_staff, ibara_clerk):
-        client.force_login(user)
+        as_user(client, user)
         response = client.get(url("interpreter_list"))
         assert response.status_code == 200 and "グエン テスト" in response.text
         assert client.get(url("interpreter_detail", vi_interpreter.pk)).status_code == 200
     for user in (ibara_stats, outsider, second_consortium["staff"]):
-        client.force_login(user)
+        as_user(client, user)
         assert client.get(url("interpreter_detail", vi_interpreter.pk)).status_code == 404
-    client.force_login(second_consortium["staff"])
+    as_user(client, second_consortium["staff"])
     assert "グエン テスト" not in client.get(url("interpreter_list")).text
-    client.force_login(outsider)
+    as_user(client, outsider)
     assert client.get(url("interpreter_list")).status_code == 404
 
 
 def test_roster_edit_is_for_coordinators(client, vi_interpreter, coordinator, hub_staff, outsider, vietnamese):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.get(url("interpreter_edit", vi_interpreter.pk)).status_code == 403
     assert client.get(url("interpreter_create")).status_code == 403
-    client.force_login(outsider)
+    as_user(client, outsider)
     assert client.get(url("interpreter_edit", vi_interpreter.pk)).status_code == 404
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     assert client.get(url("interpreter_create")).status_code == 200
     data = {
         "kind": "interpreter",
@@ -89,9 +89,9 @@ def test_roster_edit_is_for_coordinators(client, vi_interpreter, coordinator, hu
 
 def test_absence_is_post_only_and_for_coordinators(client, vi_interpreter, coordinator, hub_staff):
     data = {"kind": "leave", "day": "2026-12-09", "start_time": "08:30", "end_time": "17:15", "note": ""}
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.post(url("absence_add", vi_interpreter.pk), data).status_code == 403
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     assert client.get(url("absence_add", vi_interpreter.pk)).status_code == 405
     assert client.post(url("absence_add", vi_interpreter.pk), data).status_code == 302
     assert vi_interpreter.exceptions.count() == 1
@@ -100,7 +100,7 @@ def test_absence_is_post_only_and_for_coordinators(client, vi_interpreter, coord
 # --- bookings -------------------------------------------------------------------------
 def test_booking_from_a_consultation_prefills_and_requests(client, hub_case, hub_staff, vietnamese):
     consultation = ConsultationFactory(case=hub_case, interpretation_mode="tablet_video", occurred_at=at(10))
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     page = client.get(url("booking_create") + f"?consultation={consultation.pk}")
     assert page.status_code == 200
     form = page.context["form"]
@@ -124,7 +124,7 @@ def test_booking_from_a_consultation_prefills_and_requests(client, hub_case, hub
 
 
 def test_booking_for_a_case_outside_scope_is_404(client, ibara_case, hub_case, ibara_clerk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.get(url("booking_create") + f"?case={hub_case.pk}").status_code == 404
     assert client.get(url("booking_create") + f"?case={ibara_case.pk}").status_code == 200
 
@@ -132,28 +132,28 @@ def test_booking_for_a_case_outside_scope_is_404(client, ibara_case, hub_case, i
 def test_booking_visibility_follows_the_case(
     client, hub_booking, ibara_booking, hub_staff, ibara_clerk, soja_clerk, ibara_stats, outsider
 ):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.get(url("booking_detail", ibara_booking.pk)).status_code == 200
     assert client.get(url("booking_detail", hub_booking.pk)).status_code == 404
     listed = client.get(url("booking_list")).context["bookings"]
     assert [b.pk for b in listed] == [ibara_booking.pk]
     # The hub sees the whole consortium.
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.get(url("booking_detail", ibara_booking.pk)).status_code == 200
     for user in (soja_clerk, ibara_stats, outsider):
-        client.force_login(user)
+        as_user(client, user)
         assert client.get(url("booking_detail", ibara_booking.pk)).status_code == 404
         assert client.post(url("booking_cancel", ibara_booking.pk), {"reason": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["booking_confirm", "booking_complete", "booking_cancel", "booking_no_show"])
 def test_state_changes_are_post_only(client, hub_booking, hub_staff, name):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.get(url(name, hub_booking.pk)).status_code == 405
 
 
 def test_confirm_complete_through_the_pages(client, hub_booking, hub_staff, vi_interpreter):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     page = client.get(url("booking_detail", hub_booking.pk))
     assert [c.interpreter for c in page.context["suggestions"].offered] == [vi_interpreter]
     response = client.post(url("booking_confirm", hub_booking.pk), {"interpreter": vi_interpreter.pk}, follow=True)
@@ -170,7 +170,7 @@ def test_a_clash_is_refused_with_the_clash_named(client, hub_case, hub_staff, co
     first = request_booking(case=hub_case, language=vietnamese, by=hub_staff, starts=at(10), ends=at(11))
     second = request_booking(case=hub_case, language=vietnamese, by=hub_staff, starts=at(10, 30), ends=at(11, 30))
     services.booking_confirm(booking=first, interpreter=vi_interpreter, by=coordinator)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.post(url("booking_confirm", second.pk), {"interpreter": vi_interpreter.pk}, follow=True)
     text = response.text
     assert "グエン テスト" in text and "10:00–11:00" in text and hub_case.reference in text
@@ -179,7 +179,7 @@ def test_a_clash_is_refused_with_the_clash_named(client, hub_case, hub_staff, co
 
 
 def test_cancel_and_no_show(client, hub_booking, hub_staff, vi_interpreter):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.post(url("booking_cancel", hub_booking.pk), {"reason": ""})
     hub_booking.refresh_from_db()
     assert hub_booking.status == BookingStatus.REQUESTED
@@ -189,7 +189,7 @@ def test_cancel_and_no_show(client, hub_booking, hub_staff, vi_interpreter):
 
 
 def test_exclusion_from_the_booking_page(client, hub_booking, hub_staff, vi_interpreter):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     client.post(url("booking_exclude", hub_booking.pk), {"interpreter": vi_interpreter.pk, "note": ""})
     page = client.get(url("booking_detail", hub_booking.pk))
     assert page.context["suggestions"].offered == []
@@ -199,13 +199,13 @@ def test_exclusion_from_the_booking_page(client, hub_booking, hub_staff, vi_inte
 # --- who can help now and calendars -------------------------------------------------------
 def test_who_can_help_now_fragment(client, hub_staff, outsider, nepali):
     InterpreterFactory(name="ネパール 通訳", languages={"ne": 3}, modalities=["phone"])
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     response = client.get(url("who_can_help_now") + f"?language={nepali.pk}", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text and "ネパール 通訳" in response.text
     assert client.get(url("who_can_help_now")).status_code == 200
     assert client.post(url("who_can_help_now")).status_code == 405
-    client.force_login(outsider)
+    as_user(client, outsider)
     assert client.get(url("who_can_help_now") + f"?language={nepali.pk}").status_code == 404
 
 
@@ -214,25 +214,25 @@ def test_calendars(
 ):
     booking = request_booking(case=hub_case, language=vietnamese, by=hub_staff, starts=at(10), ends=at(11))
     services.booking_confirm(booking=booking, interpreter=vi_interpreter, by=hub_staff)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     week = client.get(url("interpreter_calendar", vi_interpreter.pk) + "?date=2026-12-09")
     assert week.status_code == 200 and hub_case.reference in week.text and len(week.context["days"]) == 7
     day = client.get(url("desk_calendar", hub_desk.pk) + "?view=day&date=2026-12-09")
     assert day.status_code == 200 and len(day.context["days"]) == 1 and "グエン テスト" in day.text
     # A partner clerk sees that the interpreter is busy, not which case.
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     week = client.get(url("interpreter_calendar", vi_interpreter.pk) + "?date=2026-12-09")
     assert hub_case.reference not in week.text and 'data-testid="calendar-busy"' in week.text
     assert client.get(url("desk_calendar", hub_desk.pk)).status_code == 404
     assert client.get(url("desk_calendar", ibara_desk.pk)).status_code == 200
-    client.force_login(outsider)
+    as_user(client, outsider)
     assert client.get(url("interpreter_calendar", vi_interpreter.pk)).status_code == 404
 
 
 def test_home_page_loads_who_can_help_now_through_the_panel_registry(client, hub_staff, ibara_stats, nepali):
     """core sits below interpreters: the home page names no interpreters URL
     itself; the app registers a panel and the page loads it with htmx."""
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     home = client.get(reverse("home"))
     panel_url = url("who_can_help_now") + "?slot=home"
     assert f'hx-get="{panel_url}"' in home.text
@@ -240,7 +240,7 @@ def test_home_page_loads_who_can_help_now_through_the_panel_registry(client, hub
     assert panel.status_code == 200 and 'data-testid="home-now-language"' in panel.text
     assert 'data-testid="means-onsite"' in panel.text
     # A statistics viewer works no cases: no panel.
-    client.force_login(ibara_stats)
+    as_user(client, ibara_stats)
     assert "who_can_help_now" not in client.get(reverse("home")).text
     assert "/interpreters/now/" not in client.get(reverse("home")).text
 
@@ -254,7 +254,7 @@ def test_bookings_show_on_the_case_timeline_through_the_consult_registry(
     )
     services.booking_confirm(booking=booking, interpreter=vi_interpreter, by=hub_staff)
     services.booking_complete(booking=booking, actual_minutes=42, by=hub_staff)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     page = client.get(reverse("consult:case_detail", args=[hub_case.pk]))
     text = page.text
     assert 'data-testid="timeline-booking"' in text and "グエン テスト" in text
@@ -267,7 +267,7 @@ def test_bookings_show_on_the_case_timeline_through_the_consult_registry(
 
 def test_intake_screen_loads_who_can_help_now_for_the_picked_language(client, hub_staff, nepali):
     InterpreterFactory(name="ネパール 通訳", languages={"ne": 3}, modalities=["onsite"])
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     page = client.get(reverse("consult:consultation_new"))
     fragment_url = url("who_can_help_now") + "?slot=intake"
     assert f'hx-get="{fragment_url}"' in page.text and 'hx-include="#id_language"' in page.text
@@ -279,7 +279,7 @@ def test_intake_screen_loads_who_can_help_now_for_the_picked_language(client, hu
 def test_a_confirmed_booking_offers_others_not_its_own_interpreter(client, hub_booking, hub_staff, vi_interpreter):
     other = InterpreterFactory(name="ファム テスト", languages={"vi": 3})
     services.booking_confirm(booking=hub_booking, interpreter=vi_interpreter, by=hub_staff)
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     suggestions = client.get(url("booking_detail", hub_booking.pk)).context["suggestions"]
     assert [c.interpreter for c in suggestions.offered] == [other]
     assert vi_interpreter not in [c.interpreter for c in suggestions.not_offered]

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from municipalities.models import Membership, Municipality
 from municipalities.validators import local_government_check_digit, validate_local_government_code
-from tests.factories import DeskFactory, MunicipalityFactory, UserFactory, municipality_code
+from tests.factories import DeskFactory, MunicipalityFactory, UserFactory, as_user, municipality_code
 
 CSV = Path(__file__).resolve().parents[2] / "municipalities" / "data" / "municipalities.csv"
 
@@ -133,7 +133,7 @@ def _admin_add(client, code: str):
 
 @pytest.mark.django_db
 def test_admin_form_shows_the_check_digit_error(client, superuser):
-    client.force_login(superuser)
+    as_user(client, superuser)
     response = _admin_add(client, "332021")
     assert response.status_code == 200  # the form again, not a redirect
     assert "332021 は検査数字が誤っています。最後の桁は 0 のはずです。" in response.content.decode()
@@ -142,7 +142,7 @@ def test_admin_form_shows_the_check_digit_error(client, superuser):
 
 @pytest.mark.django_db
 def test_admin_form_shows_the_format_error_in_english(client, superuser):
-    client.force_login(superuser)
+    as_user(client, superuser)
     client.cookies["django_language"] = "en"
     response = _admin_add(client, "33202")
     assert response.status_code == 200
@@ -152,7 +152,7 @@ def test_admin_form_shows_the_format_error_in_english(client, superuser):
 @pytest.mark.django_db
 def test_admin_form_saves_a_valid_code(client, superuser):
     """The same form with a good code saves: the error above comes from the code."""
-    client.force_login(superuser)
+    as_user(client, superuser)
     code = municipality_code("90125")
     response = _admin_add(client, code)
     assert response.status_code == 302

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from municipalities.models import Desk
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def desk(code: str) -> Desk:
 
 
 def test_desk_detail_works_for_the_owner(client, soja_clerk):
-    client.force_login(soja_clerk)
+    as_user(client, soja_clerk)
     response = client.get(reverse("desk_detail", args=[desk("SOJ").pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -27,51 +28,51 @@ def test_desk_detail_works_for_the_owner(client, soja_clerk):
 
 @pytest.mark.parametrize("colleague", ["hub_staff", "coordinator"])
 def test_desk_detail_works_for_hub_colleagues(client, request, soja_clerk, colleague):
-    client.force_login(request.getfixturevalue(colleague))
+    as_user(client, request.getfixturevalue(colleague))
     response = client.get(reverse("desk_detail", args=[desk("SOJ").pk]))
     assert response.status_code == 200
     assert "総社市役所 外国人相談受付" in response.content.decode()
 
 
 def test_desk_detail_is_404_for_a_partner_clerk_of_another_municipality(client, ibara_clerk, soja_clerk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.get(reverse("desk_detail", args=[desk("SOJ").pk]))
     assert response.status_code == 404
     assert str(soja_clerk) not in response.content.decode()
 
 
 def test_partner_clerk_gets_404_for_every_desk_but_her_own(client, ibara_clerk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     for other in Desk.objects.exclude(code="IBR"):
         assert client.get(reverse("desk_detail", args=[other.pk])).status_code == 404, other.code
     assert client.get(reverse("desk_detail", args=[desk("IBR").pk])).status_code == 200
 
 
 def test_desk_detail_is_404_for_the_hub_desk_seen_from_a_partner(client, ibara_clerk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     assert client.get(reverse("desk_detail", args=[desk("KRS").pk])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["outsider", "ibara_stats"])
 def test_desk_detail_is_404_without_a_desk_capability(client, request, reference_data, who):
-    client.force_login(request.getfixturevalue(who))
+    as_user(client, request.getfixturevalue(who))
     assert client.get(reverse("desk_detail", args=[desk("IBR").pk])).status_code == 404
 
 
 def test_desk_detail_is_404_for_a_desk_that_does_not_exist(client, coordinator):
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     missing = Desk.objects.order_by("-pk").first().pk + 1000
     assert client.get(reverse("desk_detail", args=[missing])).status_code == 404
 
 
 def test_desk_detail_of_another_consortium_is_404_for_the_hub(client, hub_staff, second_consortium):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     theirs = Desk.objects.get(municipality=second_consortium["hub"])
     assert client.get(reverse("desk_detail", args=[theirs.pk])).status_code == 404
 
 
 def test_desk_detail_refuses_post(client, soja_clerk):
-    client.force_login(soja_clerk)
+    as_user(client, soja_clerk)
     assert client.post(reverse("desk_detail", args=[desk("SOJ").pk])).status_code == 405
 
 
@@ -79,7 +80,7 @@ def test_desk_detail_refuses_post(client, soja_clerk):
 
 
 def test_desk_list_shows_the_partner_clerk_her_desk_only(client, ibara_clerk):
-    client.force_login(ibara_clerk)
+    as_user(client, ibara_clerk)
     response = client.get(reverse("desk_list"))
     assert response.status_code == 200
     assert [d.code for d in response.context["desks"]] == ["IBR"]
@@ -91,7 +92,7 @@ def test_desk_list_shows_the_partner_clerk_her_desk_only(client, ibara_clerk):
 
 @pytest.mark.parametrize("who", ["hub_staff", "coordinator"])
 def test_desk_list_shows_hub_staff_all_ten_desks(client, request, who):
-    client.force_login(request.getfixturevalue(who))
+    as_user(client, request.getfixturevalue(who))
     response = client.get(reverse("desk_list"))
     assert response.status_code == 200
     assert len(response.context["desks"]) == 10
@@ -102,7 +103,7 @@ def test_desk_list_shows_hub_staff_all_ten_desks(client, request, who):
 
 @pytest.mark.parametrize("who", ["outsider", "ibara_stats"])
 def test_desk_list_is_empty_without_a_desk_capability(client, request, reference_data, who):
-    client.force_login(request.getfixturevalue(who))
+    as_user(client, request.getfixturevalue(who))
     response = client.get(reverse("desk_list"))
     assert response.status_code == 200
     assert list(response.context["desks"]) == []
@@ -112,18 +113,18 @@ def test_desk_list_is_empty_without_a_desk_capability(client, request, reference
 
 
 def test_desk_list_hides_another_consortium(client, hub_staff, second_consortium):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     body = client.get(reverse("desk_list")).content.decode()
     assert "第二中核市" not in body
 
 
 def test_desk_list_refuses_post(client, hub_staff):
-    client.force_login(hub_staff)
+    as_user(client, hub_staff)
     assert client.post(reverse("desk_list")).status_code == 405
 
 
 def test_desk_list_query_count_is_bounded(client, coordinator, django_assert_max_num_queries):
-    client.force_login(coordinator)
+    as_user(client, coordinator)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("desk_list"))
     assert len(response.context["desks"]) == 10

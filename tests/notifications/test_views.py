@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Channel, Notification, NotificationPreference, State
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ DUE = "consult.follow_up_due"
 
 
 def _login(client, user):
-    client.force_login(user)
+    as_user(client, user)
     return client
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ LOGIN = reverse("account_login")
 
 def _view_client(client, user, hub_desk, **headers):
     person = ClientFactory(registered_desk=hub_desk)
-    client.force_login(user)
+    as_user(client, user)
     response = client.get(reverse("consult:client_detail", args=[person.pk]), **headers)
     assert response.status_code == 200
     return AuditEvent.objects.filter(action="view", object_id=str(person.pk)).get().ip_address
