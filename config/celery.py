@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -32,6 +33,9 @@ app.conf.beat_schedule = {
         "schedule": settings.NOTIFICATIONS_TICK_SECONDS,
         "args": (BEAT_ID,),
     },
+    # Retention (core/retention.py): anonymise what expired, drop expired audit
+    # partitions and create the months ahead; 02:30 Asia/Tokyo, outside office hours.
+    "retention-nightly": {"task": "core.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Without REDIS_URL the broker is kombu's filesystem transport

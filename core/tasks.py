@@ -19,3 +19,16 @@ def beat_heartbeat(name: str = "beat") -> None:
     """Scheduled by beat (config/celery.py); run by a worker.  A fresh row
     proves that beat, the broker, a worker and the database all work."""
     heartbeat_record(name=name)
+
+
+@shared_task(ignore_result=True)
+def retention_nightly() -> None:
+    """Scheduled nightly by beat (config/celery.py): anonymise what expired,
+    drop expired audit partitions, create the months ahead (core/retention.py).
+    Idempotent: a second run the same night changes nothing."""
+    import logging
+
+    from .retention import retention_run
+
+    for line in retention_run():
+        logging.getLogger("madoguchi.retention").info("retention %s: %d records", line.key, line.records)
