@@ -21,7 +21,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.retention import RecordClass, register
+from core.retention import RecordClass, holds_text, redact, register
 
 from .models import Case, Client, Consent, Consultation, FollowUp, HandOff
 from .models.cases import CaseStatus
@@ -68,8 +68,9 @@ def _targets(cutoff: datetime) -> list[tuple[QuerySet, Q, dict]]:
         (FollowUp.objects.filter(case__in=cases), ~Q(note=""), {"note": ""}),
         (
             HandOff.objects.filter(case__in=cases),
-            ~Q(message="") | ~Q(override_basis="") | ~Q(decline_reason=""),
-            {"message": "", "override_basis": "", "decline_reason": ""},
+            holds_text("message", "override_basis", "decline_reason"),
+            # A declined hand-off must keep a reason, an override a basis (constraints).
+            {"message": "", "override_basis": redact("override_basis"), "decline_reason": redact("decline_reason")},
         ),
         (Consent.objects.filter(client__in=clients.values("pk")), ~Q(note=""), {"note": ""}),
         (clients, CLIENT_HOLDS_DATA, CLIENT_BLANK),

@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from .fiscal import fiscal_year
 
 ALLOWED_YEARS = (1, 3, 5, 10, 30)
+# What an anonymised free-text field holds where the database requires text
+# (a cancelled booking's or a declined hand-off's reason): a dash, not a word.
+ANONYMISED = "—"
 AUDIT_TRAIL = "audit_trail"
 # Partitions kept ready ahead of time, so that the DEFAULT partition stays empty.
 AUDIT_MONTHS_AHEAD = 3
@@ -91,6 +94,23 @@ class AuditPartition:
     name: str
     month: date
     rows: int
+
+
+def redact(field: str):
+    """An UPDATE value: "" stays "", anything else becomes ANONYMISED."""
+    from django.db.models import Case, Value, When
+
+    return Case(When(**{field: ""}, then=Value("")), default=Value(ANONYMISED))
+
+
+def holds_text(*fields: str):
+    """A filter: one of these fields holds text other than ANONYMISED."""
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for field in fields:
+        q |= ~Q(**{field: ""}) & ~Q(**{field: ANONYMISED})
+    return q
 
 
 def audit_partitions() -> list[AuditPartition]:

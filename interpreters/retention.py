@@ -12,12 +12,12 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.retention import RecordClass, register
+from core.retention import RecordClass, holds_text, redact, register
 
 from .models import Booking, BookingStatus
 
 ENDED = (BookingStatus.COMPLETED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW)
-HOLDS_DATA = ~Q(place="") | ~Q(notes="") | ~Q(cancel_reason="")
+HOLDS_DATA = holds_text("place", "notes", "cancel_reason")
 
 
 def expired_bookings(cutoff: datetime) -> QuerySet[Booking]:
@@ -31,7 +31,16 @@ def pending(cutoff: datetime) -> int:
 
 
 def anonymise(cutoff: datetime) -> int:
-    return expired_bookings(cutoff).filter(HOLDS_DATA).update(place="", notes="", cancel_reason="")
+    return (
+        expired_bookings(cutoff)
+        .filter(HOLDS_DATA)
+        .update(
+            # A cancelled booking must keep a reason (constraint): a dash.
+            place="",
+            notes="",
+            cancel_reason=redact("cancel_reason"),
+        )
+    )
 
 
 register(
