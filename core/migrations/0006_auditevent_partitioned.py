@@ -73,6 +73,9 @@ BEGIN
     );
     IF stray > 0 THEN
         INSERT INTO public.core_auditevent SELECT * FROM core_audit.auditevent_default_moving;
+        -- A table with deferred foreign-key checks still pending (rows
+        -- inserted earlier in this transaction) cannot be dropped: run them now.
+        SET CONSTRAINTS ALL IMMEDIATE;
         DROP TABLE core_audit.auditevent_default_moving;
     END IF;
     RETURN true;
@@ -141,6 +144,8 @@ BEGIN
                 + interval '1 month')::timestamp AT TIME ZONE 'Asia/Tokyo') <= cutoff
         ORDER BY c.relname
     LOOP
+        -- As in core_audit_create_month: pending deferred checks first.
+        SET CONSTRAINTS ALL IMMEDIATE;
         EXECUTE format('DROP TABLE core_audit.%I', part.relname);
         RETURN NEXT part.relname;
     END LOOP;
@@ -176,6 +181,7 @@ CREATE TRIGGER core_auditevent_no_update_delete
 """
 
 _CONVERT = """
+SET CONSTRAINTS ALL IMMEDIATE;
 ALTER TABLE core_auditevent RENAME TO core_auditevent_unpartitioned;
 ALTER SEQUENCE core_auditevent_id_seq RENAME TO core_auditevent_unpartitioned_id_seq;
 CREATE TABLE core_auditevent (LIKE core_auditevent_unpartitioned INCLUDING DEFAULTS INCLUDING IDENTITY)
@@ -205,6 +211,7 @@ ALTER TABLE core_auditevent ADD CONSTRAINT core_auditevent_pkey PRIMARY KEY (id,
 PARTITION = "".join([FUNCTIONS, _CONVERT, INDEXES])
 
 _REVERT = """
+SET CONSTRAINTS ALL IMMEDIATE;
 ALTER TABLE core_auditevent RENAME TO core_auditevent_partitioned;
 ALTER SEQUENCE core_auditevent_id_seq RENAME TO core_auditevent_partitioned_id_seq;
 CREATE TABLE core_auditevent (LIKE core_auditevent_partitioned INCLUDING DEFAULTS INCLUDING IDENTITY);
