@@ -42,6 +42,9 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.exports_purge_expired_task",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Retention (core/retention.py): anonymise what expired, drop expired audit
+    # partitions and create the months ahead; 02:30 Asia/Tokyo, outside office hours.
+    "retention-nightly": {"task": "core.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Without REDIS_URL the broker is kombu's filesystem transport

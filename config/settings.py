@@ -398,6 +398,21 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # database's no-double-booking constraint includes them.
 INTERPRETER_TRAVEL_BUFFER_MINUTES = int(os.environ.get("INTERPRETER_TRAVEL_BUFFER_MINUTES", "30"))
 
+# --- Retention (issue 12 point 11, core/retention.py, docs/decisions/0016) ---
+# Years kept per record class, counted from the end of the fiscal year the
+# record belongs to; municipal 文書管理規程 use 1, 3, 5, 10 or 30.
+RETENTION_YEARS = {
+    "consultation_records": int(os.environ.get("RETENTION_YEARS_CONSULTATION_RECORDS", "5")),
+    "interpreter_bookings": int(os.environ.get("RETENTION_YEARS_INTERPRETER_BOOKINGS", "5")),
+    "audit_trail": int(os.environ.get("RETENTION_YEARS_AUDIT_TRAIL", "5")),
+    "exports": int(os.environ.get("RETENTION_YEARS_EXPORTS", "1")),
+}
+for _key, _years in RETENTION_YEARS.items():
+    if _years not in (1, 3, 5, 10, 30):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"RETENTION_YEARS_{_key.upper()} must be 1, 3, 5, 10 or 30, not {_years}.")
+
 # --- Logging: no personal data in application logs --------------------------
 LOGGING = {
     "version": 1,

@@ -17,3 +17,11 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
 
         user_logged_out.connect(_forget_draft_owner, dispatch_uid="core.forget_draft_owner")
+
+        from django.db.models.signals import post_migrate
+
+        from .retention import install_audit_keep_years
+
+        # The years of audit trail the database keeps: written by the owner of
+        # the tables at every migrate (docs/decisions/0016).
+        post_migrate.connect(install_audit_keep_years, sender=self, dispatch_uid="core.audit_keep_years")

@@ -42,6 +42,12 @@ def _nav(user) -> list[dict]:
             "cap": Capability.VIEW_STATISTICS,
         },
         {"label": _("Desks"), "url": reverse("desk_list"), "name": "desk_list", "cap": Capability.VIEW_DESKS},
+        {
+            "label": _("Audit trail"),
+            "url": reverse("reports:audit_list"),
+            "name": "audit_list",
+            "cap": Capability.VIEW_AUDIT_TRAIL,
+        },
     ]
     return [e for e in entries if e["cap"] is None or user_can(user, e["cap"])]
 

@@ -27,3 +27,13 @@ def drafts_purge_expired_task() -> int:
     from .drafts import drafts_purge_expired
 
     return drafts_purge_expired()
+def retention_nightly() -> None:
+    """Scheduled nightly by beat (config/celery.py): anonymise what expired,
+    drop expired audit partitions, create the months ahead (core/retention.py).
+    Idempotent: a second run the same night changes nothing."""
+    import logging
+
+    from .retention import retention_run
+
+    for line in retention_run():
+        logging.getLogger("madoguchi.retention").info("retention %s: %d records", line.key, line.records)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "reports"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("exports/", views.export_list, name="export_list"),
     path("exports/<uuid:pk>/", views.export_detail, name="export_detail"),
     path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
 ]

@@ -51,4 +51,4 @@ def get_exporter(identifier: str) -> type[Exporter]:
     return EXPORTERS[identifier]
 
 
-from . import case_list, cost_share  # noqa: E402,F401  (register themselves)
+from . import audit_trail, case_list, cost_share  # noqa: E402,F401  (register themselves)
