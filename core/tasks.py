@@ -27,6 +27,9 @@ def drafts_purge_expired_task() -> int:
     from .drafts import drafts_purge_expired
 
     return drafts_purge_expired()
+
+
+@shared_task(ignore_result=True)
 def retention_nightly() -> None:
     """Scheduled nightly by beat (config/celery.py): anonymise what expired,
     drop expired audit partitions, create the months ahead (core/retention.py).
