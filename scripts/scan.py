@@ -107,7 +107,13 @@ def sign_in(url: str, user: str, password: str) -> dict[str, str]:
     cookies.update(_cookies(response))
     if response.status != 302 or "sessionid" not in cookies or "/accounts/" in response.headers.get("Location", ""):
         raise SystemExit(f"sign-in as {user} failed: {response.status} → {response.headers.get('Location')}")
-    return {name: cookies[name] for name in ("sessionid", "csrftoken")}
+    signed_in = {name: cookies[name] for name in ("sessionid", "csrftoken")}
+    connection.request("GET", "/", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in signed_in.items())})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        raise SystemExit(f"signed in as {user}, but the home page answers {response.status} → {response.headers}")
+    return signed_in
 
 
 def summarise(report: dict) -> tuple[list[str], int]:
@@ -157,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     command = [
         str(wapiti),
         "--url", base, "--scope", "folder", "--module", args.modules,
-        "--cookie-value", "; ".join(f"{k}={v}" for k, v in cookies.items()), "--drop-set-cookie",
+        # (Not --drop-set-cookie: it drops these too.  The server's Secure
+        # cookies are not taken over plain HTTP, so these stay.)
+        "--cookie-value", "; ".join(f"{k}={v}" for k, v in cookies.items()),
         "--depth", str(args.depth), "--max-scan-time", str(args.max_scan_time),
         "--max-attack-time", str(args.max_attack_time), "--max-links-per-page", "40",
         "--tasks", "4", "--timeout", "20", "--no-bugreport", "--flush-session",

@@ -328,7 +328,8 @@ def test_every_form_and_filter_survives_generated_input(client, demo, who):
     pages = _get_pages(client, who)
     forms = _forms(pages)
     print(f"{who}: {len(pages)} pages, {len(forms)} forms in {time.monotonic() - started:.1f} s")
-    assert len(pages) > 30 and len(forms) > 10, (len(pages), [f.key for f in forms])
+    # The walk really reached the portal (not only the sign-in page).
+    assert len(pages) >= 15 and len(forms) >= 5, (len(pages), [f.key for f in forms])
     failures: list[str] = []
     for form in forms:
         _drive(client, user, form, failures)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 
 from tests.conftest import skip_or_fail
@@ -26,7 +26,7 @@ from tests.test_ops_deploy import _free_port, live_database_url, manage, product
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "scan"
 SCAN_SECONDS = os.environ.get("SCAN_MAX_SECONDS", "120")
-PASSWORD = "scan-only-password-2026"  # noqa: S105 - a throwaway test database
+PASSWORD = "scan-only-password-2026"  # a throwaway test database
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # gunicorn sees committed rows
 
@@ -72,7 +72,8 @@ def test_wapiti_finds_nothing_high_signed_in_as_staff(tmp_path, fast_password_ha
     from accounts.models import User
 
     # The production server checks passwords with the production hashers.
-    User.objects.filter(username="staff-332020").update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    hasher = PBKDF2PasswordHasher()
+    User.objects.filter(username="staff-332020").update(password=hasher.encode(PASSWORD, hasher.salt()))
 
     env = production_env(
         DATABASE_URL=live_database_url(),  # the application's role (tests/app_role.py)
