@@ -8,6 +8,45 @@ from tests.factories import MembershipFactory, UserFactory
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# --- The application's connections use the role that owns nothing (tests/app_role.py)
+_APP_ROLE = {"role": None, "owner_test": False}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django has created and migrated the test database as owner;
+    from here on the application connects as the app role."""
+    from tests.app_role import AppRole
+
+    with django_db_blocker.unblock():
+        role = AppRole()
+        role.set_up()
+    _APP_ROLE["role"] = role
+    if _APP_ROLE["owner_test"]:
+        role.use_owner()
+    yield
+    with django_db_blocker.unblock():
+        role.tear_down(keep=bool(request.config.getvalue("reuse_db")))
+    _APP_ROLE["role"] = None
+
+
+def pytest_runtest_setup(item):
+    # Before any fixture, so before the test's transaction: owner work (the
+    # benchmark dataset builders) signs in as the owner.
+    _APP_ROLE["owner_test"] = item.get_closest_marker("table_owner") is not None
+    if _APP_ROLE["owner_test"] and _APP_ROLE["role"] is not None:
+        _APP_ROLE["role"].use_owner()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # the test's fixtures are finalised: its transaction is over
+    if _APP_ROLE["owner_test"] and _APP_ROLE["role"] is not None:
+        _APP_ROLE["role"].use_app_role()
+    _APP_ROLE["owner_test"] = False
+    return result
+
+
 def skip_or_fail(reason: str):
     """Missing service or browser: skip on a laptop, fail under CI=true."""
     if IN_CI:

@@ -59,7 +59,11 @@ class ClientEditForm(ClientForm):
         )
 
     def clean_loaded_at(self):
-        value = parse_datetime(self.cleaned_data["loaded_at"] or "")
+        try:
+            # parse_datetime raises for a well-formed impossible time ("…T25:61").
+            value = parse_datetime(self.cleaned_data["loaded_at"] or "")
+        except ValueError:
+            value = None
         if value is None:
             raise forms.ValidationError(_("The form is damaged; reload the page."))
         return value

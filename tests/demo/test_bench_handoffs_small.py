@@ -11,7 +11,13 @@ from django.db.models import F
 
 from consult.models import Client, HandOff, HandOffStatus
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("fast_password_hasher")]
+# The benchmark dataset builder is owner work (it disables triggers, sets sequences, ANALYZEs).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.table_owner,
+    pytest.mark.usefixtures("fast_password_hasher"),
+]
 
 
 def test_small_inbox_bench(reference_data):

@@ -20,7 +20,13 @@ from consult import names
 from consult.models import Case, CaseCounter, Client, Consultation, ConsultationTopic
 from demo import bench
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("fast_password_hasher")]
+# The benchmark dataset builder is owner work (it disables triggers, sets sequences, ANALYZEs).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.table_owner,
+    pytest.mark.usefixtures("fast_password_hasher"),
+]
 
 METRIC = re.compile(
     r"^\s+(?P<key>[\w.]+)\s+median\s+(?P<median>[\d.]+) ms\s+p95\s+(?P<p95>[\d.]+) ms"

@@ -39,6 +39,7 @@ def test_demo_roster_and_bookings_in_every_state_and_idempotent(consortium, coor
     assert (again.interpreters_added, again.bookings_added) == (0, 0)
 
 
+@pytest.mark.table_owner  # the benchmark's ANALYZE is owner work
 def test_bench_interpreters_runs_at_a_tiny_size(reference_data, kurashiki):
     out = io.StringIO()
     call_command(BenchInterpreters(), interpreters=20, bookings=400, repeat=5, stdout=out, stderr=io.StringIO())
@@ -58,6 +59,7 @@ def test_seed_demo_with_interpreters(reference_data, fast_password_hasher):
     assert "Demo interpreters: 0 added, 0 bookings added" in out.getvalue()
 
 
+@pytest.mark.table_owner  # the benchmark's ANALYZE is owner work
 def test_bench_interpreters_is_a_management_command(reference_data):
     out = io.StringIO()
     call_command("bench_interpreters", interpreters=10, bookings=100, repeat=3, stdout=out, stderr=io.StringIO())

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from notifications.models import Notification, State
 
-pytestmark = pytest.mark.django_db
+# Benchmark dataset builders are owner work (ANALYZE, VACUUM).
+pytestmark = [pytest.mark.django_db, pytest.mark.table_owner]
 
 
 def test_bench_reminders_small_in_process(reference_data):
