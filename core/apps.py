@@ -17,3 +17,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
 
         user_logged_out.connect(_forget_draft_owner, dispatch_uid="core.forget_draft_owner")
+
+        from .sessions import connect_signals
+
+        connect_signals()
