@@ -227,6 +227,9 @@ def prepare(session: Session, user, rng: random.Random, samples: int = 150) -> N
         ("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M")),
         ("client_choice", ""),
         ("q", ""),
+        # Every POST looks like the previous one (same person, same notes):
+        # answer the "logged a minute ago — save again?" question up front.
+        ("confirm_duplicate", "1"),
     ]
     session.post_body = urlencode(fields)
 
