@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format messages bench bench-interpreters clean
+.PHONY: run test lint format messages bench bench-http bench-interpreters clean
 
 run: $(VENV)/.installed static/vendor/.built ## portal + worker + beat with demo data
 	$(PY) scripts/madoguchi.py run
@@ -30,6 +30,11 @@ messages: $(VENV)/.installed ## refresh the .po catalogues after changing string
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/madoguchi_bench
 bench: $(VENV)/.installed ## case list and name search at 1,000,000 consultations (demo/bench/)
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_cases $(BENCH_ARGS)
+
+# gunicorn (config/gunicorn.py, DEBUG off) under a wrk mix of staff pages at 8, 32, 64 connections;
+# needs the bench_cases dataset, wrk and Redis (REDIS_URL).
+bench-http: $(VENV)/.installed ## requests/s and p50/p95/p99 over HTTP at 1,000,000 consultations
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_http $(BENCH_ARGS)
 
 bench-interpreters: $(VENV)/.installed ## suggestions and "who can help now" at 200 interpreters, 100,000 bookings
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_interpreters $(BENCH_ARGS)

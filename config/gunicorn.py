@@ -6,7 +6,12 @@ gunicorn -c config/gunicorn.py config.wsgi
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Chosen by measurement (manage.py bench_http, docs/benchmarks/cases-http-2026-11-30.md,
+# docs/decisions/0018): on two cores shared with PostgreSQL, 4 sync workers
+# with one thread each; threads added nothing (the work is CPU, not waiting).
+# Each worker keeps one persistent database connection (DB_CONN_MAX_AGE).
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # The container has no use for gunicorn's control socket (and no writable home).
 control_socket_disable = True

@@ -156,7 +156,12 @@ else:
         }
     }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Sessions (issue 13: no database write per request) ---------------
+# With Redis: sessions are read from Redis and the row is written when the
+# session changes, else at most every SESSION_DB_REFRESH_SECONDS
+# (core/sessions.py); the idle timeout is Redis's TTL.  Without Redis: rows.
+SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_DB_REFRESH_SECONDS = int(os.environ.get("SESSION_DB_REFRESH_SECONDS", "60"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

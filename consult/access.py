@@ -121,14 +121,31 @@ def extra_case_scope(user: User) -> Q | None:
     return reduce(lambda a, b: a | b, scopes) if scopes else None
 
 
+_MEMO_ATTR = "_case_access_memo"
+
+
 def case_access(user: User, case: Case) -> CaseAccess:
     """What `user` may see and do with `case` (see the module docstring)."""
+    memo = getattr(case, _MEMO_ATTR, None)
+    if memo is not None and user.pk in memo:
+        return memo[user.pk]
     access = _from_capabilities(desk_capabilities(user, case.handling_desk))
     for grant in _GRANTS.values():
         extra = grant.access(user, case)
         if extra is not None:
             access = access | extra
+    if memo is not None:
+        memo[user.pk] = access
     return access
+
+
+def remember_access(case: Case) -> Case:
+    """Let `case_access` answer once per user for this case object: for a
+    read-only request that asks it from several places (the case page: the
+    view, the timeline hooks, the forms; issue 13).  Never for an object that
+    a service changes afterwards."""
+    setattr(case, _MEMO_ATTR, {})
+    return case
 
 
 # --- fetching through the user's scope --------------------------------------------

@@ -59,6 +59,7 @@ def follow_ups_panel(request):
         title=_("My follow-ups due today and overdue"),
         items=items,
         count=queue.count,
+        count_capped=queue.capped,
         empty=_("Nothing due today."),
     )
 
@@ -73,6 +74,7 @@ def my_cases_panel(request):
         title=_("My cases not closed"),
         items=_case_items(queue.rows),
         count=queue.count,
+        count_capped=queue.capped,
         more_url=reverse("consult:case_list") + "?assignee=me&status=active",
         more_label=_("All my cases"),
         empty=_("No case is assigned to you."),
@@ -89,6 +91,7 @@ def waiting_panel(request):
         title=_("Cases waiting for an answer"),
         items=_case_items(queue.rows),
         count=queue.count,
+        count_capped=queue.capped,
         more_url=reverse("consult:case_list") + "?status=waiting",
         more_label=_("All waiting cases"),
         empty=_("No case is waiting for an answer."),

@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
 from consult import names
 from consult.models import Language, ResidenceStatus, Topic
-from municipalities.models import Municipality
+from municipalities.models import Desk, Membership, Municipality
+from municipalities.visibility import memberships_seeing_desks
 
 # --- reference data for the intake screen ---------------------------------
 # Languages, topics, residence statuses and municipalities change a few times
@@ -35,6 +37,10 @@ def _load_reference(kind: str) -> tuple:
             .select_related("consortium")
             .order_by("consortium__code", "code")
         )
+    if kind == "desks":
+        # The case list's desk filter (issue 13): every desk, filtered by the
+        # user's visible desk ids in Python.
+        return tuple(Desk.objects.select_related("municipality").order_by("municipality__code", "code"))
     raise KeyError(kind)
 
 
@@ -50,13 +56,47 @@ def reference_rows(kind: str) -> tuple:
 
 def clear_reference_cache(**kwargs) -> None:
     _reference_cache.clear()
+    _people_cache.clear()
     label_search_text.cache_clear()
+
+
+# --- colleagues offered by the case list's assignee filter ---------------------
+# One query per scope (the set of visible desks) and minute, not per list
+# view (issue 13).  A new colleague shows in the filter of other processes
+# within REFERENCE_TTL_SECONDS; in this process at once (signals below).
+_people_cache: dict[frozenset[int], tuple[float, tuple]] = {}
+
+
+def desk_colleagues(desk_id: int) -> tuple:
+    """People who can see (and so be assigned) cases handled at `desk_id`
+    (the case page's follow-up form; a POST validates against a fresh list)."""
+    key = frozenset({-desk_id})  # its own keys in the same cache
+    now = time.monotonic()
+    hit = _people_cache.get(key)
+    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+        return hit[1]
+    user_ids = memberships_seeing_desks([desk_id]).values("user_id")
+    rows = tuple(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username"))
+    _people_cache[key] = (now, rows)
+    return rows
+
+
+def assignable_people(desk_ids: frozenset[int]) -> tuple:
+    """People who can see at least one of `desk_ids` (the assignee filter)."""
+    now = time.monotonic()
+    hit = _people_cache.get(desk_ids)
+    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+        return hit[1]
+    user_ids = memberships_seeing_desks(desk_ids).values("user_id")
+    rows = tuple(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username"))
+    _people_cache[desk_ids] = (now, rows)
+    return rows
 
 
 def connect_signals() -> None:
     """Drop the cache when a reference row is saved or deleted in this
     process (called from ConsultConfig.ready())."""
-    for model in (Language, Topic, ResidenceStatus, Municipality):
+    for model in (Language, Topic, ResidenceStatus, Municipality, Desk, Membership, get_user_model()):
         post_save.connect(clear_reference_cache, sender=model, dispatch_uid=f"intake-reference-{model.__name__}")
         post_delete.connect(clear_reference_cache, sender=model, dispatch_uid=f"intake-reference-del-{model.__name__}")
 

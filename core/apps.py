@@ -25,3 +25,6 @@ class CoreConfig(AppConfig):
         # The years of audit trail the database keeps: written by the owner of
         # the tables at every migrate (docs/decisions/0016).
         post_migrate.connect(install_audit_keep_years, sender=self, dispatch_uid="core.audit_keep_years")
+        from .sessions import connect_signals
+
+        connect_signals()

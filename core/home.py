@@ -42,6 +42,7 @@ class Panel:
     title: str
     items: list[Item] = field(default_factory=list)
     count: int | None = None  # None: no count shown (a list of links)
+    count_capped: bool = False  # the count stopped at `count`: "more than N items"
     more_url: str = ""
     more_label: str = ""
     empty: str = ""

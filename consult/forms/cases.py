@@ -13,9 +13,8 @@ from consult.access import case_access
 from consult.models import (
     CaseOutcome,
     CaseStatus,
-    Language,
-    Topic,
 )
+from consult.reference_cache import assignable_people, reference_rows
 from consult.selectors.cases import (
     DEFAULT_PER_PAGE,
     DEFAULT_SORT,
@@ -23,8 +22,7 @@ from consult.selectors.cases import (
     STATUS_ACTIVE,
     CaseFilters,
 )
-from consult.selectors.people import assignable_users, visible_desks
-from municipalities.models import Municipality
+from municipalities.visibility import visible_desk_ids
 
 from .fields import NOTE_MAX_LENGTH, ColleagueChoiceField, language_label
 from .widgets import DateInput, QuickSelect
@@ -102,20 +100,25 @@ class CaseListFilterForm(forms.Form):
         self.user = user
         any_status = [("", _("Any status")), (STATUS_ACTIVE, _("Not closed"))]
         self.fields["status"].choices = any_status + list(CaseStatus.choices)
-        self.desks = list(visible_desks(user).order_by("municipality__code", "code"))
+        # Choices from the per-process reference cache (consult/reference_cache.py):
+        # the list's queries are its own rows, not its filter panel (issue 13).
+        desk_ids = visible_desk_ids(user)
+        self.desks = [d for d in reference_rows("desks") if d.pk in desk_ids]
         self.fields["desk"].choices = [("", _("All desks I can see"))] + [(str(d.pk), d.name) for d in self.desks]
-        people = list(assignable_users(user))
+        people = assignable_people(frozenset(desk_ids))
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             (ASSIGNEE_ME, _("Me")),
             (ASSIGNEE_NONE, _("Nobody (unassigned)")),
         ] + [(str(u.pk), _user_label(u)) for u in people]
         self.fields["language"].choices = [("", _("Any language"))] + [
-            (str(lang.pk), language_label(lang)) for lang in Language.objects.active().order_by("sort_order", "code")
+            (str(lang.pk), language_label(lang)) for lang in reference_rows("languages")
         ]
         self.fields["topic"].choices = [("", _("Any topic")), *self._topic_choices()]
         consortium_ids = {d.municipality.consortium_id for d in self.desks}
-        municipalities = Municipality.objects.filter(active=True, consortium_id__in=consortium_ids).order_by("code")
+        municipalities = sorted(
+            (m for m in reference_rows("municipalities") if m.consortium_id in consortium_ids), key=lambda m: m.code
+        )
         self.fields["residence"].choices = [
             ("", _("Any")),
             (RESIDENCE_OUTSIDE, _("Outside the area")),
@@ -123,7 +126,7 @@ class CaseListFilterForm(forms.Form):
 
     @staticmethod
     def _topic_choices():
-        rows = list(Topic.objects.active().order_by("sort_order", "code"))
+        rows = reference_rows("topics")
         children: dict[int, list] = {}
         for topic in rows:
             if topic.parent_id:

@@ -25,18 +25,27 @@ from municipalities.visibility import user_memberships
 from ..models import Case, CaseStatus, Consultation, FollowUp
 
 LIST_LENGTH = 5
+# Counts stop here ("more than 999 items", issue 13): a work queue needs to
+# tell a few from very many, and an exact count of thousands of rows checked
+# against the visible cases cost more than the rest of the page at 1M.
+COUNT_CAP = 999
 
 
 @dataclass
 class Queue:
     count: int
     rows: list
+    capped: bool = False  # there are more than `count`
 
 
 def _queue(queryset: QuerySet, length: int) -> Queue:
     rows = list(queryset[:length])
     # Fewer rows than asked: they are all there is, no count query needed.
-    count = len(rows) if len(rows) < length else queryset.order_by().count()
+    if len(rows) < length:
+        return Queue(count=len(rows), rows=rows)
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    if count > COUNT_CAP:
+        return Queue(count=COUNT_CAP, rows=rows, capped=True)
     return Queue(count=count, rows=rows)
 
 
@@ -94,5 +103,11 @@ def recent_consultations(user, *, length: int = LIST_LENGTH, now: datetime | Non
     )
     local_now = timezone.localtime(now)
     start = timezone.make_aware(datetime.combine(local_now.date(), time.min))
-    count = base.filter(occurred_at__gte=start, occurred_at__lte=local_now).count()
+    # Today's count is what my desks logged today, read from the desk/time
+    # index alone: a consultation my desk logged stays my desk's work even if
+    # its case was forwarded since (the rows above still follow visibility;
+    # issue 13, docs/decisions/0018).
+    count = Consultation.objects.filter(
+        desk_id__in=desk_ids, occurred_at__gte=start, occurred_at__lte=local_now
+    ).count()
     return Queue(count=count, rows=rows)

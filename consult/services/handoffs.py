@@ -49,9 +49,13 @@ def own_desk_ids(user, capability: str = Capability.FORWARD_CASES) -> frozenset[
     """Desks a user acts *for* (answers hand-offs addressed to, sends from):
     the desks of the municipalities where they hold `capability` — not the
     whole consortium a hub membership lets them see."""
-    municipality_ids = {m.municipality_id for m in user_memberships(user) if m.has(capability)}
-    if not municipality_ids:
+    memberships = [m for m in user_memberships(user) if m.has(capability)]
+    if not memberships:
         return frozenset()
+    if all(getattr(m, "municipality_desk_ids", None) is not None for m in memberships):
+        # The desks came with the memberships (municipalities.visibility): no query.
+        return frozenset(pk for m in memberships for pk in m.municipality_desk_ids)
+    municipality_ids = {m.municipality_id for m in memberships}
     return frozenset(Desk.objects.filter(municipality_id__in=municipality_ids).values_list("pk", flat=True))
 
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consult import timeline
-from consult.access import case_access, get_case_for_user, get_follow_up_for_user
+from consult.access import case_access, get_case_for_user, get_follow_up_for_user, remember_access
 from consult.forms.cases import CaseCloseForm, CaseEditForm, CaseListFilterForm, CaseReopenForm, EarlierCaseForm
 from consult.forms.follow_ups import FollowUpForm, FollowUpStatusForm
 from consult.models import Case, CaseOutcome, CaseStatus
+from consult.reference_cache import desk_colleagues
 from consult.selectors import case_page
 from consult.selectors import cases as case_selectors
 from consult.selectors import handoffs as handoff_selectors
@@ -113,7 +114,9 @@ def _with_view(params, view: str) -> str:
 def _render_case(request, case: Case, **forms):
     user = request.user
     desk = case.handling_desk
-    colleagues = list(colleagues_for_desk(desk))
+    # The follow-up form's assignees from the per-process cache (issue 13);
+    # a POST of that form validates against colleagues_for_desk, fresh.
+    colleagues = list(desk_colleagues(desk.pk)) if request.method == "GET" else list(colleagues_for_desk(desk))
     consultations = case_page.case_consultations(case)
     for consultation in consultations:
         consultation.extra_links = timeline.consultation_links(case=case, consultation=consultation, user=user)
@@ -154,7 +157,7 @@ def _render_case(request, case: Case, **forms):
 
 @require_GET
 def case_detail(request, pk: int):
-    case = get_case_for_user(request.user, pk)
+    case = remember_access(get_case_for_user(request.user, pk))
     # Who opened a page with personal data (DESIGN §8); a reload within
     # case_services.VIEW_AUDIT_THROTTLE adds nothing.
     case_services.case_record_view(case=case, by=request.user)

@@ -420,12 +420,11 @@ def test_queries_are_constant_per_page_size(client, hub_staff, coordinator, hub_
         assert len(references(response)) == per_page
         counts[per_page] = len(queries)
     assert counts[10] == counts[100], counts
-    # session, user, memberships, visible desks, then one query per filter
-    # choice list (desks, colleagues, languages, topics, municipalities), the
-    # bounded count, the rows, the unread notifications in the header, the
-    # audit of the clients named on the page (one INSERT … SELECT,
-    # core.audit.audit_views) and the session save (SESSION_SAVE_EVERY_REQUEST).
-    assert counts[10] <= 16, counts  # issue 13 brings this down (list ≤ 6)
+    # user, memberships (with their desks), the bounded count, the rows, the
+    # unread notifications in the header, the audit of the clients named on
+    # the page (one INSERT … SELECT, core.audit.audit_views).  The session is
+    # in Redis, the filter choices in the per-process reference cache (issue 13).
+    assert counts[10] <= 6, counts
 
 
 def test_selector_runs_two_queries(hub_staff, hub_desk, django_assert_num_queries):
