@@ -93,6 +93,9 @@ class Command(BaseCommand):
             out(f"dataset: built in {time.monotonic() - started:.1f} s")
         counts = bench.table_counts()
         out("rows: " + ", ".join(f"{table.removeprefix('consult_')} {n:,}" for table, n in counts.items()))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            out(f"database size: {cursor.fetchone()[0] / 1e9:.1f} GB")
         if options["build_only"]:
             return
         report = bench.run_benchmark(
