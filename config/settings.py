@@ -433,3 +433,30 @@ DEMO_PASSWORD_DEFAULT = "madoguchi-demo-2026"
 # requires MFA (seed_demo; `make run` prints it).  Demo data only: anyone can
 # compute its codes, so it must never protect a real account.
 DEMO_TOTP_SECRET = "MADOGUCHIDEMOTOTPSECRETFORDEMO23"
+
+# --- Read replica (issue 13 point 4; core/dbrouting.py, docs/decisions/0019) --
+# Reports, the statistics dashboard and export files read from a streaming
+# replica when DATABASE_REPLICA_URL is set; writes and everything else use
+# DATABASE_URL.  The replica gets the primary's connection options (pool,
+# persistent connections) with its own address.  Someone who just wrote is
+# kept on the primary for READ_YOUR_WRITES_SECONDS (longer than the
+# replica's usual lag; the /healthz of a site with a replica should watch it).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests: the replica alias reads the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.dbrouting.PrimaryReplicaRouter"]
+DATABASE_REPLICA_NAMESPACES = ("reports",)
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "15"))
+# pgbouncer in transaction mode (docker-compose.yml) cannot keep a server-side
+# cursor between transactions: .iterator() then fetches in chunks client-side.
+if env_bool("DB_BEHIND_PGBOUNCER"):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+MIDDLEWARE.append("core.dbrouting.ReplicaReadsMiddleware")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_log
+from core.dbrouting import replica_reads
 from core.tasks import enqueue
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
@@ -64,7 +65,11 @@ def export_run(*, job_id: str) -> ExportJob:
     from django.utils import translation
 
     exporter = get_exporter(job.exporter)(user=job.user, params=job.params, personal=job.personal)
-    job.rows_total = exporter.count()
+    # The export's rows from the replica once it has what the requester wrote
+    # (core/dbrouting.py); the job row and its progress stay on the primary.
+    reads = replica_reads(fresh=True)
+    with reads:
+        job.rows_total = exporter.count()
     job.save(update_fields=["rows_total"])
 
     def progress(done: int) -> None:
@@ -73,7 +78,7 @@ def export_run(*, job_id: str) -> ExportJob:
     name = f"{EXPORT_DIR}/{job.pk}.{job.format}"
     path = Path(default_storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with translation.override(job.user.ui_language or "ja"):
+    with translation.override(job.user.ui_language or "ja"), reads:
         if job.format == "csv":
             with path.open("w", encoding="utf-8", newline="") as out:
                 done = write_csv(out, exporter.header(), exporter.rows(), progress=progress)

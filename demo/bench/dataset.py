@@ -191,6 +191,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         )
         cursor.execute("CREATE INDEX ON bench_case (idx)")
         cursor.execute("CREATE INDEX ON bench_case (crank)")
+        cursor.execute("CREATE INDEX ON bench_case (client_idx)")
         cursor.execute("ANALYZE bench_case")
         # A client's later cases are mostly at the desk of the first, and later.
         run(
@@ -254,7 +255,12 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             cursor.execute(f'DROP INDEX "{name}"')
 
         # Client.desk_ids is kept by triggers row by row (migration 0004);
-        # for a bulk load they are off and the column is filled set-wise below.
+        # for a bulk load they are off and the column is written with the
+        # client (every desk of the client's planned cases): an UPDATE of
+        # the loaded rows would leave HOT chains that make PostgreSQL mark
+        # the rebuilt indexes "check xmin" — unusable to every transaction
+        # of the whole cluster that started before the build committed
+        # (a 10M build under load: an hour of sequential scans elsewhere).
         cursor.execute("ALTER TABLE consult_client DISABLE TRIGGER consult_client_desk_ids")
         cursor.execute("ALTER TABLE consult_case DISABLE TRIGGER consult_case_client_desks")
         # 4. clients: one per first case of a client, names from the pool
@@ -275,7 +281,9 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
                    c.r >= 0.93, CASE WHEN c.r >= 0.93 THEN {_pick("outside")} ELSE '' END,
                    n.age_band, n.gender, n.client_type, '',
                    CASE WHEN random() < 0.15 THEN 'bench-' || c.client_idx || '@example.invalid' ELSE '' END,
-                   NULL, n.search_text, n.name_grams, ARRAY[(%(desk_ids)s)[c.dpos]]::bigint[],
+                   NULL, n.search_text, n.name_grams,
+                   ARRAY(SELECT DISTINCT (%(desk_ids)s)[o.dpos] FROM bench_case o
+                         WHERE o.client_idx = c.client_idx ORDER BY 1)::bigint[],
                    c.opened_at, c.opened_at
             FROM (SELECT b.client_idx, b.dpos, b.opened_at, random() AS r,
                          1 + floor(random() * %(pool)s)::int AS pick
@@ -421,18 +429,6 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
             )
-        # Client.desk_ids set-wise, before the indexes are rebuilt (a GIN
-        # index built over the final rows has no pending list to scan).
-        run(
-            "client desk_ids",
-            """
-            UPDATE consult_client c
-            SET desk_ids = ARRAY(SELECT DISTINCT d FROM unnest(x.ids || c.registered_desk_id) AS d ORDER BY d)
-            FROM (SELECT client_id, array_agg(DISTINCT handling_desk_id) AS ids
-                  FROM consult_case WHERE client_id > %(client_base)s GROUP BY client_id) x
-            WHERE c.id = x.client_id
-            """,
-        )
         t0 = time.monotonic()
         for _name, definition in indexes:
             cursor.execute(definition)

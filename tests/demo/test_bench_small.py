@@ -19,6 +19,7 @@ from django.db import connection
 from consult import names
 from consult.models import Case, CaseCounter, Client, Consultation, ConsultationTopic
 from demo import bench
+from demo.bench.dataset import BENCH_TABLES
 
 # The benchmark dataset builder is owner work (it disables triggers, sets sequences, ANALYZEs).
 pytestmark = [
@@ -158,3 +159,28 @@ def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_ben
             assert walked[0][2] == (usual[0][1] > 5)  # more than 5 match: capped, the walk was taken
             walks += walked[0][2]
     assert walks >= 4
+
+
+def test_client_desks_are_written_with_the_clients_and_every_rebuilt_index_is_usable_at_once(small_bench):
+    """desk_ids = the registered desk and every desk handling one of the
+    client's cases, as the triggers keep it; written by the INSERT, not by
+    an UPDATE afterwards, so no rebuilt index is marked "check xmin"
+    (unusable to older transactions of the whole cluster — a 10M build once
+    made the 1M benchmark's searches sequential scans that way)."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    expected = {
+        row["client_id"]: set(row["desks"])
+        for row in Case.objects.filter(client__isnull=False)
+        .values("client_id")
+        .annotate(desks=ArrayAgg("handling_desk_id", distinct=True))
+    }
+    for client in Client.objects.only("desk_ids", "registered_desk_id"):
+        assert sorted(client.desk_ids) == sorted(expected.get(client.pk, set()) | {client.registered_desk_id})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+            " WHERE t.relname = ANY(%s) AND i.indcheckxmin",
+            [list(BENCH_TABLES)],
+        )
+        assert cursor.fetchall() == []

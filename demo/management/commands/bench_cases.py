@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from demo import bench
+from demo.bench.dataset import BENCH_TABLES
 from demo.staff import seed_staff
 from municipalities.models import Consortium
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             out(f"dataset: built in {time.monotonic() - started:.1f} s")
         counts = bench.table_counts()
         out("rows: " + ", ".join(f"{table.removeprefix('consult_')} {n:,}" for table, n in counts.items()))
+        self._report_database()
         if options["build_only"]:
             return
         report = bench.run_benchmark(
@@ -106,6 +108,19 @@ class Command(BaseCommand):
         if not report.passed:
             self.stderr.write("some targets were missed (see FAIL above)")
 
+    def _report_database(self) -> None:
+        """Its size, and any index the planner may not use yet."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            self.stdout.write(f"database size: {cursor.fetchone()[0] / 1e9:.1f} GB")
+        for index, pids in _indexes_not_usable_yet():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"index {index} is marked check-xmin and older transactions are open (pids {pids}):"
+                    " the planner cannot use it until they end — searches would measure sequential scans"
+                )
+            )
+
 
 def _create_database_if_missing(name: str) -> None:
     """`make bench` works on a fresh machine: create the benchmark database."""
@@ -118,3 +133,25 @@ def _create_database_if_missing(name: str) -> None:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
                 cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+
+
+def _indexes_not_usable_yet() -> list[tuple[str, list[int]]]:
+    """Indexes of the bench tables that PostgreSQL keeps from the planner
+    while a transaction older than them is open anywhere on the cluster
+    (pg_index.indcheckxmin: built over broken HOT chains) — a long build
+    in another database is enough (docs/benchmarks/cases-10m-2026-11-30.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, array_agg(DISTINCT a.pid ORDER BY a.pid)
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_stat_activity a
+              ON a.pid <> pg_backend_pid()
+             AND age(coalesce(a.backend_xid, a.backend_xmin)) > age(i.xmin)
+            WHERE i.indcheckxmin AND t.relname = ANY(%s)
+            GROUP BY 1 ORDER BY 1
+            """,
+            [list(BENCH_TABLES)],
+        )
+        return cursor.fetchall()
