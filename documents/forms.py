@@ -24,6 +24,12 @@ BRING_ITEMS = [
 
 
 class LanguageChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        # PostgreSQL refuses NUL in text: answer with the form error, not a 500.
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
     def label_from_instance(self, obj):
         return f"{obj.autonym} — {obj.name}" if obj.autonym != obj.name else obj.name
 

@@ -42,7 +42,7 @@ def _initial(request, case) -> dict | None:
     mode; ?language=<code> (the counter's language card, /card/) starts the
     form in the language the client pointed at."""
     initial = case_intake_defaults(case) if case is not None else None
-    code = request.GET.get("language", "")[:20]
+    code = request.GET.get("language", "")[:20].replace("\x00", "")
     picked = Language.objects.active().filter(code=code).first() if code else None
     return {**(initial or {}), "language": picked.pk} if picked is not None else initial
 

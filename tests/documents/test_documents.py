@@ -214,6 +214,8 @@ def test_consent_explanation_lists_the_consortium_and_has_a_signature_line(clien
     ("kind", "params"),
     [
         ("slip", {"language": "xx"}),
+        ("slip", {"language": "vi\x00", "day": "2026-12-03\x00", "at": "10:00", "place": "a\x00b"}),
+        ("referral", {"language": "pt", "organisation": "1\x00"}),
         ("slip", {"language": "vi", "day": "not-a-date", "at": "25:99"}),
         ("slip", {"language": "vi"}),
         ("slip", {"language": "vi", "day": "2026-12-03", "at": "10:00", "bring": ["bogus"], "booking": "x"}),
