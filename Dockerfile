@@ -21,6 +21,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system --gid 1000 madoguchi \
     && useradd --system --uid 1000 --gid madoguchi --home-dir /app --shell /usr/sbin/nologin madoguchi
 
+# WeasyPrint (documents/: the PDFs handed to the client) needs Pango, and the
+# Noto fonts of every script of the language table, which it embeds through
+# fontconfig: CJK, Devanagari, Thai, Khmer, Myanmar, Sinhala, Bengali, Arabic/Urdu.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt

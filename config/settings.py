@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "consult",
     "interpreters",
     "reports",
+    # What the desk hands the client (language card, slips, letters): above consult and interpreters.
+    "documents",
     # Synthetic data and benchmarks (seed_demo, bench_cases): the top layer, never imported by the product.
     "demo",
 ]

@@ -44,6 +44,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("interpreters/", include("interpreters.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("documents.urls")),
 ]
 
 # Error pages in the portal's layout and language (core/errors.py).

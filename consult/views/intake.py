@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from consult.access import case_access, get_case_for_user
 from consult.forms.clients import CLIENT_NEW, ClientChoiceForm, ClientForm
 from consult.forms.intake import IntakeForm
-from consult.models import Client
+from consult.models import Client, Language
 from consult.selectors.clients import client_likely_matches, clients_for_display
 from consult.selectors.intake import case_intake_defaults, consultation_recent_duplicate
 from consult.services.cases import case_promote as case_promote_service
@@ -37,6 +37,16 @@ def _require_logging(user) -> None:
         raise PermissionDenied
 
 
+def _initial(request, case) -> dict | None:
+    """A 再相談 starts in the client's language and the last interpretation
+    mode; ?language=<code> (the counter's language card, /card/) starts the
+    form in the language the client pointed at."""
+    initial = case_intake_defaults(case) if case is not None else None
+    code = request.GET.get("language", "")[:20].replace("\x00", "")
+    picked = Language.objects.active().filter(code=code).first() if code else None
+    return {**(initial or {}), "language": picked.pk} if picked is not None else initial
+
+
 def _apply_service_error(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -51,8 +61,7 @@ def _intake(request, *, case=None, quick: bool = False):
     # After the session expired mid-form and the person signed in again, the
     # kept form comes back here filled in (core/drafts.py).
     data = request.POST if request.method == "POST" else restore_draft(request)
-    # A 再相談 starts in the client's language and the last interpretation mode.
-    initial = case_intake_defaults(case) if case is not None and data is None else None
+    initial = _initial(request, case) if data is None else None
     form = IntakeForm(data, user=user, case=case, quick=quick, initial=initial)
     with_client = case is None and not quick
     # /consultations/new/?client=<id> (from the client page) starts with that client picked.
