@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_draft_store_and_print_audit"),
+        ("core", "0006_auditevent_partitioned"),
     ]
 
     operations = [
