@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_deny_by_default import all_urls
-from tests.factories import as_user
+from tests.factories import PASSWORD, as_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -314,7 +314,7 @@ def _drive(client, user, form: Form, failures: list[str]) -> None:
 def demo(reference_data, fast_password_hasher, rate_limits_cleared):
     from accounts.models import User
 
-    call_command("seed_demo", cases=12, interpreters=True, stdout=io.StringIO())
+    call_command("seed_demo", cases=12, interpreters=True, password=PASSWORD, stdout=io.StringIO())
     return {name: User.objects.get(username=name) for name in ("coordinator-332020", "admin")}
 
 
