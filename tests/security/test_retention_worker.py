@@ -23,7 +23,7 @@ from core.retention import APP_ROLE_EXECUTE, audit_partitions
 from tests.factories import ClientFactory
 from tests.test_celery import celery_processes, redis_connection, redis_url  # noqa: F401 - fixtures
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow]
+pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.table_owner]  # creates a login role
 
 
 @pytest.fixture
