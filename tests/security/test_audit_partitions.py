@@ -32,7 +32,7 @@ from core.retention import (
     retention_cutoff,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.table_owner]  # partition jobs and role set-up are owner work
 
 ROLE = "madoguchi_app_partitions_test"
 
