@@ -60,15 +60,27 @@ def trail(hub_staff, coordinator, ibara_clerk, hub_desk, ibara_desk, second_cons
     return {"hub": hub_case, "ibara": ibara_case, "other": other_case}
 
 
-def _refs(response) -> list[str]:
-    return [e.case.reference if e.case else "" for e in response.context["rows"]]
+def _others(response, viewer) -> list[AuditEvent]:
+    """The rows of the page but the viewer's own sign-in: administrators sign
+    in with a second factor, and that sign-in is itself in the trail (it must
+    be there)."""
+    rows = response.context["rows"]
+    own = [e for e in rows if e.action == "login" and e.actor_id == viewer.pk and e.case_id is None]
+    assert len(own) == 1, [(e.action, e.actor_id) for e in rows]
+    return [e for e in rows if e not in own]
+
+
+def _refs(response, viewer=None) -> list[str]:
+    """The case references of the page; with `viewer`, after their own sign-in."""
+    rows = _others(response, viewer) if viewer else response.context["rows"]
+    return [e.case.reference if e.case else "" for e in rows]
 
 
 def test_the_administrator_sees_the_consortium_and_nothing_else(client, administrator, trail):
     response = as_user(client, administrator).get(URL)
     other_user_name = AuditEvent.objects.get(case=trail["other"]).actor.username
     assert response.status_code == 200
-    assert sorted(_refs(response)) == ["IBR-2026-00007", "KRS-2026-00042", "KRS-2026-00042"]
+    assert sorted(_refs(response, administrator)) == ["IBR-2026-00007", "KRS-2026-00042", "KRS-2026-00042"]
     assert b"FAR-2026" not in response.content and other_user_name not in response.content.decode()
     assert "no-store" in response["Cache-Control"]
 
@@ -113,7 +125,7 @@ def test_bad_filters_are_form_errors_not_500(client, administrator, trail, param
     response = as_user(client, administrator).get(URL, params)
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert len(response.context["rows"]) == 3  # the bad filter is left out
+    assert len(_others(response, administrator)) == 3  # the bad filter is left out
 
 
 def test_keyset_pages_newest_first(client, administrator, hub_desk, hub_staff):
@@ -157,7 +169,7 @@ def test_a_coordinator_sees_the_trail_of_their_consortium(client, coordinator, t
 def test_a_partner_administrator_sees_only_their_municipality(client, ibara, trail):
     user = UserFactory(username="t-admin-ibara")
     MembershipFactory(user=user, municipality=ibara, role="administrator", desk=ibara.desks.first())
-    assert _refs(as_user(client, user).get(URL)) == ["IBR-2026-00007"]
+    assert _refs(as_user(client, user).get(URL), user) == ["IBR-2026-00007"]
 
 
 def test_looking_at_the_trail_is_itself_recorded_once(client, administrator, trail):
