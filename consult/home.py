@@ -15,7 +15,7 @@ from municipalities.visibility import user_can
 
 from .selectors import handoffs as handoff_selectors
 from .selectors import home as queues
-from .services.handoffs import own_desk_ids
+from .selectors.handoffs import own_desk_ids
 
 
 def _case_label(case) -> str:

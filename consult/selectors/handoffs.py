@@ -22,15 +22,33 @@ from django.utils.dateparse import parse_datetime
 from core import calendar
 from municipalities.models import Desk
 from municipalities.roles import Capability
-from municipalities.visibility import visible_desk_ids
+from municipalities.visibility import user_memberships, visible_desk_ids
 
 from ..models import Case, ConsentBasis, HandOff, HandOffKind, HandOffStatus
 from ..models.handoffs import ACCESS_STATUSES
-from ..services.handoffs import acts_for, own_desk_ids
 
 ANSWER_WITHIN_BUSINESS_DAYS = 2
 PER_PAGE = 25
 _CURSOR_SALT = "consult.handoff_inbox.cursor"
+
+
+# --- the desks a user acts for (read by services and selectors alike) -----------
+def own_desk_ids(user, capability: str = Capability.FORWARD_CASES) -> frozenset[int]:
+    """Desks a user acts *for* (answers hand-offs addressed to, sends from):
+    the desks of the municipalities where they hold `capability` — not the
+    whole consortium a hub membership lets them see."""
+    memberships = [m for m in user_memberships(user) if m.has(capability)]
+    if not memberships:
+        return frozenset()
+    if all(getattr(m, "municipality_desk_ids", None) is not None for m in memberships):
+        # The desks came with the memberships (municipalities.visibility): no query.
+        return frozenset(pk for m in memberships for pk in m.municipality_desk_ids)
+    municipality_ids = {m.municipality_id for m in memberships}
+    return frozenset(Desk.objects.filter(municipality_id__in=municipality_ids).values_list("pk", flat=True))
+
+
+def acts_for(user, desk_id: int | None, capability: str = Capability.FORWARD_CASES) -> bool:
+    return desk_id is not None and desk_id in own_desk_ids(user, capability)
 
 
 class InvalidCursor(ValueError):

@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 from core.audit import audit_log
 from municipalities.models import Desk
 from municipalities.roles import Capability
-from municipalities.visibility import user_can, user_memberships
+from municipalities.visibility import user_can
 
 from ..models import Case, Client, Consent, ConsentBasis, HandOff, HandOffKind, HandOffStatus, Language, Organisation
 from ..models.handoffs import OPEN_STATUSES
+from ..selectors.handoffs import acts_for
 
 
 class HandOffStateError(Exception):
@@ -43,24 +44,6 @@ class HandOffStateError(Exception):
 
 class ConsentMissing(ValidationError):
     """The consent gate refused: the message says what is missing and how to fix it."""
-
-
-def own_desk_ids(user, capability: str = Capability.FORWARD_CASES) -> frozenset[int]:
-    """Desks a user acts *for* (answers hand-offs addressed to, sends from):
-    the desks of the municipalities where they hold `capability` — not the
-    whole consortium a hub membership lets them see."""
-    memberships = [m for m in user_memberships(user) if m.has(capability)]
-    if not memberships:
-        return frozenset()
-    if all(getattr(m, "municipality_desk_ids", None) is not None for m in memberships):
-        # The desks came with the memberships (municipalities.visibility): no query.
-        return frozenset(pk for m in memberships for pk in m.municipality_desk_ids)
-    municipality_ids = {m.municipality_id for m in memberships}
-    return frozenset(Desk.objects.filter(municipality_id__in=municipality_ids).values_list("pk", flat=True))
-
-
-def acts_for(user, desk_id: int | None, capability: str = Capability.FORWARD_CASES) -> bool:
-    return desk_id is not None and desk_id in own_desk_ids(user, capability)
 
 
 # --- consent -------------------------------------------------------------------
