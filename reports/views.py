@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.reauth import reauthentication_required_if
@@ -23,10 +22,11 @@ from municipalities.roles import Capability
 from municipalities.visibility import statistics_municipality_ids, user_can
 
 from . import counting, grant, tables
-from .costshare import cost_share_for
+from .costshare import MODALITIES, cost_share_for
 from .exporters import get_exporter
+from .exporters.cost_share import modality_labels
 from .forms import ExportStartForm, StatisticsFilterForm, fiscal_year_choices
-from .models import ExportJob, ExportStatus
+from .models import ExportJob, ExportStatus, ShareMethod
 from .services import export_start
 from .writers import write_csv, write_xlsx
 
@@ -110,16 +110,17 @@ def cost_share(request):
     if fmt in ("csv", "xlsx"):
         exporter = languages if request.GET.get("table") == "languages" else shares
         return _download(exporter, fmt, f"{exporter.identifier}-FY{year}")
+    shows_base = result.rule.method == ShareMethod.BASE_PLUS_USAGE
     context = {
         "fiscal_year": year,
         "fiscal_year_label": counting.fiscal_year_label(year),
         "years": fiscal_year_choices(),
         "result": result,
         "whole": whole,
-        "tables": [
-            ("shares", _("Shares by municipality"), (shares.header(), list(shares.rows()))),
-            ("languages", _("Interpreter minutes and cost by language"), (languages.header(), list(languages.rows()))),
-        ],
+        "shows_base": shows_base,
+        "modalities": [modality_labels()[m] for m in MODALITIES],
+        "share_lines": list(shares.lines()),
+        "languages": (languages.header(), list(languages.rows())),
     }
     return render(request, "reports/cost_share.html", context)
 
