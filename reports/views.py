@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.reauth import reauthentication_required_if
@@ -206,6 +207,6 @@ def export_download(request, pk):
     return FileResponse(
         default_storage.open(job.file_name, "rb"),
         as_attachment=True,
-        filename=f"{job.exporter}-{job.created_at:%Y%m%d}.{job.format}",
+        filename=f"{job.exporter}-{timezone.localtime(job.created_at):%Y%m%d}.{job.format}",  # the day in Tokyo
         content_type=content_type,
     )
