@@ -170,7 +170,7 @@ def export_list(request):
     _require_export(request.user)
     may_personal = user_can(request.user, Capability.EXPORT_PERSONAL_DATA)
     if request.method == "POST":
-        form = ExportStartForm(request.POST, may_personal=may_personal)
+        form = ExportStartForm(request.POST, user=request.user, may_personal=may_personal)
         if form.is_valid():
             params = {k: v for k, v in request.POST.items() if k.startswith("f_") and v}
             job = export_start(
@@ -182,7 +182,7 @@ def export_list(request):
             )
             return redirect("reports:export_detail", pk=job.pk)
     else:
-        form = ExportStartForm(may_personal=may_personal)
+        form = ExportStartForm(user=request.user, may_personal=may_personal)
     jobs = ExportJob.objects.of(request.user)[:20]
     return render(request, "reports/export_list.html", {"form": form, "jobs": jobs})
 
