@@ -9,6 +9,7 @@ person fails on the exclusion constraint `booking_no_double_booking`, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -278,34 +279,43 @@ def booking_cancel(*, booking: Booking, reason: str, by) -> Booking:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
-    with transaction.atomic():
-        locked = Booking.objects.select_for_update(of=("self",)).select_related("desk", "case").get(pk=booking.pk)
-        if not locked.is_open:
-            raise ValidationError(_("Only a requested or confirmed booking can be cancelled."))
-        before = locked.status
-        locked.status = BookingStatus.CANCELLED
-        locked.cancel_reason = reason[:300]
-        locked.closed_at = timezone.now()
-        locked.save()
-        audit_log(
-            actor=by,
-            action="update",
-            obj=locked,
-            case=locked.case,
-            desk=locked.desk,
-            summary=f"interpreter booking {locked.pk} cancelled",
-            changes={"status": [before, "cancelled"]},
-        )
-    return locked
+    return _booking_close(
+        booking=booking,
+        by=by,
+        status=BookingStatus.CANCELLED,
+        allowed=lambda locked: locked.is_open,
+        refusal=_("Only a requested or confirmed booking can be cancelled."),
+        summary="cancelled",
+        cancel_reason=reason[:300],
+    )
 
 
 def booking_no_show(*, booking: Booking, by) -> Booking:
     """不実施: the confirmed booking did not take place."""
+    return _booking_close(
+        booking=booking,
+        by=by,
+        status=BookingStatus.NO_SHOW,
+        allowed=lambda locked: locked.status == BookingStatus.CONFIRMED,
+        refusal=_("Only a confirmed booking can be marked as not carried out."),
+        summary="not carried out",
+    )
+
+
+def _booking_close(
+    *, booking: Booking, by, status: str, allowed: Callable[[Booking], bool], refusal, summary: str, **fields
+) -> Booking:
+    """Close a booking that did not take place (取消 / 不実施): under a row
+    lock, refuse unless `allowed(locked)`, set the status, `fields` and the
+    closing time, and record the change in the audit trail."""
     with transaction.atomic():
         locked = Booking.objects.select_for_update(of=("self",)).select_related("desk", "case").get(pk=booking.pk)
-        if locked.status != BookingStatus.CONFIRMED:
-            raise ValidationError(_("Only a confirmed booking can be marked as not carried out."))
-        locked.status = BookingStatus.NO_SHOW
+        if not allowed(locked):
+            raise ValidationError(refusal)
+        before = locked.status
+        locked.status = status
+        for name, value in fields.items():
+            setattr(locked, name, value)
         locked.closed_at = timezone.now()
         locked.save()
         audit_log(
@@ -314,8 +324,8 @@ def booking_no_show(*, booking: Booking, by) -> Booking:
             obj=locked,
             case=locked.case,
             desk=locked.desk,
-            summary=f"interpreter booking {locked.pk} not carried out",
-            changes={"status": ["confirmed", "no_show"]},
+            summary=f"interpreter booking {locked.pk} {summary}",
+            changes={"status": [before, str(status)]},
         )
     return locked
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from consult.models import Channel, InterpretationMode, Language
 from core.fiscal import fiscal_year
 from municipalities.models import Municipality
+from municipalities.visibility import user_can
 
 from .counting import Filters, fiscal_year_label
 from .exporters import EXPORTERS
@@ -59,9 +60,13 @@ class ExportStartForm(forms.Form):
     format = forms.ChoiceField(label=_("format"), choices=ExportFormat.choices, initial=ExportFormat.CSV)
     personal = forms.BooleanField(label=_("with personal data (name and contact)"), required=False)
 
-    def __init__(self, *args, may_personal: bool, **kwargs):
+    def __init__(self, *args, user, may_personal: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["exporter"].choices = [(e.identifier, e.label) for e in EXPORTERS.values()]
+        # Only the exporters this person may run; `export_start` and the
+        # worker check the exporter's capability again when it runs.
+        self.fields["exporter"].choices = [
+            (e.identifier, e.label) for e in EXPORTERS.values() if user_can(user, e.required_capability)
+        ]
         if not may_personal:
             del self.fields["personal"]
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_short
+
 EXPORT_LIFETIME = timedelta(days=7)
 
 
@@ -55,7 +57,16 @@ class ExportJob(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"], name="exportjob_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.exporter} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.exporter_label} {format_short(self.created_at)}"
+
+    @property
+    def exporter_label(self) -> str:
+        """The exporter's label in the current language ("操作記録"), not its
+        identifier ("audit_trail"); an exporter since removed keeps its id."""
+        from .exporters import EXPORTERS
+
+        exporter = EXPORTERS.get(self.exporter)
+        return str(exporter.label) if exporter else self.exporter
 
     @property
     def percent(self) -> int:

@@ -83,7 +83,9 @@ def export_run(*, job_id: str) -> ExportJob:
             with path.open("w", encoding="utf-8", newline="") as out:
                 done = write_csv(out, exporter.header(), exporter.rows(), progress=progress)
         else:
-            done = write_xlsx(path, exporter.header(), exporter.rows(), progress=progress)
+            done = write_xlsx(
+                path, exporter.header(), exporter.rows(), sheet_title=str(exporter.label), progress=progress
+            )
     job.rows_done, job.file_name, job.status, job.finished_at = done, name, ExportStatus.DONE, timezone.now()
     job.save(update_fields=["rows_done", "file_name", "status", "finished_at"])
     return job

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.reauth import reauthentication_required_if
@@ -23,10 +23,11 @@ from municipalities.roles import Capability
 from municipalities.visibility import statistics_municipality_ids, user_can
 
 from . import counting, grant, tables
-from .costshare import cost_share_for
+from .costshare import MODALITIES, cost_share_for
 from .exporters import get_exporter
+from .exporters.cost_share import modality_labels
 from .forms import ExportStartForm, StatisticsFilterForm, fiscal_year_choices
-from .models import ExportJob, ExportStatus
+from .models import ExportJob, ExportStatus, ShareMethod
 from .services import export_start
 from .writers import write_csv, write_xlsx
 
@@ -110,16 +111,17 @@ def cost_share(request):
     if fmt in ("csv", "xlsx"):
         exporter = languages if request.GET.get("table") == "languages" else shares
         return _download(exporter, fmt, f"{exporter.identifier}-FY{year}")
+    shows_base = result.rule.method == ShareMethod.BASE_PLUS_USAGE
     context = {
         "fiscal_year": year,
         "fiscal_year_label": counting.fiscal_year_label(year),
         "years": fiscal_year_choices(),
         "result": result,
         "whole": whole,
-        "tables": [
-            ("shares", _("Shares by municipality"), (shares.header(), list(shares.rows()))),
-            ("languages", _("Interpreter minutes and cost by language"), (languages.header(), list(languages.rows()))),
-        ],
+        "shows_base": shows_base,
+        "modalities": [modality_labels()[m] for m in MODALITIES],
+        "share_lines": list(shares.lines()),
+        "languages": (languages.header(), list(languages.rows())),
     }
     return render(request, "reports/cost_share.html", context)
 
@@ -168,7 +170,7 @@ def export_list(request):
     _require_export(request.user)
     may_personal = user_can(request.user, Capability.EXPORT_PERSONAL_DATA)
     if request.method == "POST":
-        form = ExportStartForm(request.POST, may_personal=may_personal)
+        form = ExportStartForm(request.POST, user=request.user, may_personal=may_personal)
         if form.is_valid():
             params = {k: v for k, v in request.POST.items() if k.startswith("f_") and v}
             job = export_start(
@@ -180,7 +182,7 @@ def export_list(request):
             )
             return redirect("reports:export_detail", pk=job.pk)
     else:
-        form = ExportStartForm(may_personal=may_personal)
+        form = ExportStartForm(user=request.user, may_personal=may_personal)
     jobs = ExportJob.objects.of(request.user)[:20]
     return render(request, "reports/export_list.html", {"form": form, "jobs": jobs})
 
@@ -205,6 +207,6 @@ def export_download(request, pk):
     return FileResponse(
         default_storage.open(job.file_name, "rb"),
         as_attachment=True,
-        filename=f"{job.exporter}-{job.created_at:%Y%m%d}.{job.format}",
+        filename=f"{job.exporter}-{timezone.localtime(job.created_at):%Y%m%d}.{job.format}",  # the day in Tokyo
         content_type=content_type,
     )

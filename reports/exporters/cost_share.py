@@ -7,6 +7,8 @@ their own municipality's."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -48,8 +50,32 @@ def municipality_label(row) -> str:
     return row.municipality.name if row.municipality else _("outside the consortium")
 
 
+def yen(value) -> int:
+    """A yen amount as a whole number for the exports: costs are stored to the
+    sen (rate × minutes), shown and exported rounded to the yen, half up — as
+    the amount to share is (reports/costshare.py)."""
+    return int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """One line of the shares table: a municipality, "outside the
+    consortium", or the total.  The screen and the exports read these."""
+
+    label: str
+    share: int | None
+    base: int | None
+    consultations: int
+    minutes: list[int]  # per modality (MODALITIES order), then the total
+    cost: list[int]  # yen, per modality, then the total
+    is_total: bool = False
+
+
 @register
 class CostShareExporter(_CostShareExporter):
+    """Columns: the municipality, its share (what a clerk comes for), the
+    fixed base, then what the share was computed from.  Yen as integers."""
+
     identifier = "cost_share"
     label = gettext_lazy("Cost share")
 
@@ -59,16 +85,16 @@ class CostShareExporter(_CostShareExporter):
         names = modality_labels()
         return [
             _("municipality"),
+            _("share (yen)"),
+            _("fixed base (yen)"),
             _("consultations"),
             *[_("interpreter minutes (%(modality)s)") % {"modality": names[m]} for m in MODALITIES],
             _("interpreter minutes"),
             *[_("interpreter cost (%(modality)s, yen)") % {"modality": names[m]} for m in MODALITIES],
             _("interpreter cost (yen)"),
-            _("fixed base (yen)"),
-            _("share (yen)"),
         ]
 
-    def rows(self) -> Iterator[list]:
+    def lines(self) -> Iterator[ShareLine]:
         from ..costshare import MODALITIES
 
         result, visible, whole = self._result()
@@ -81,15 +107,25 @@ class CostShareExporter(_CostShareExporter):
             shown = [*shown, total]
         for i, row in enumerate(shown):
             is_total = whole and i == len(shown) - 1
+            yield ShareLine(
+                label=_("total") if is_total else municipality_label(row),
+                share=row.share,
+                base=row.base if row.municipality or is_total else None,
+                consultations=row.consultations,
+                minutes=[*(row.minutes[m] for m in MODALITIES), row.total_minutes],
+                cost=[*(yen(row.cost[m]) for m in MODALITIES), yen(row.total_cost)],
+                is_total=is_total,
+            )
+
+    def rows(self) -> Iterator[list]:
+        for line in self.lines():
             yield [
-                _("total") if is_total else municipality_label(row),
-                row.consultations,
-                *[row.minutes[m] for m in MODALITIES],
-                row.total_minutes,
-                *[row.cost[m] for m in MODALITIES],
-                row.total_cost,
-                row.base if row.municipality or is_total else "",
-                "" if row.share is None else row.share,
+                line.label,
+                "" if line.share is None else line.share,
+                "" if line.base is None else line.base,
+                line.consultations,
+                *line.minutes,
+                *line.cost,
             ]
 
 
@@ -115,4 +151,4 @@ class CostShareLanguagesExporter(_CostShareExporter):
         names = modality_labels()
         for row, language, modality, n, minutes, cost in result.languages:
             if row.key in visible:
-                yield [municipality_label(row), language, names.get(modality, modality), n, minutes, cost]
+                yield [municipality_label(row), language, names.get(modality, modality), n, minutes, yen(cost)]

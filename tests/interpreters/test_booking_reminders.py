@@ -91,6 +91,47 @@ def test_the_interpreters_email_is_in_their_language_without_client_data(book, i
     assert not hub_case.client.name or hub_case.client.name not in message.body
 
 
+@pytest.mark.parametrize(
+    ("language", "contact", "staff_footer"),
+    [
+        (
+            "ja",
+            "この通訳手配についてのお問い合わせ：倉敷市役所本庁舎1階 外国人相談窓口（電話 086-000-4711）",
+            "通知の種類ごと",
+        ),
+        (
+            "en",
+            "Questions about this booking: Kurashiki City Hall 1F Foreign Residents' Consultation Desk, phone 086-000-4711.",
+            "You can choose how each kind",
+        ),
+    ],
+)
+def test_the_interpreters_email_names_the_desk_to_call_not_a_portal_page(
+    book, interpreter, hub_desk, hub_staff, language, contact, staff_footer
+):
+    """The interpreter has no account: the footer names the booking desk and
+    its phone instead of the notifications page they cannot open; the desk's
+    staff keep the link to their notification settings."""
+    hub_desk.phone = "086-000-4711"
+    hub_desk.save(update_fields=["phone"])
+    interpreter.email_language = language
+    interpreter.save(update_fields=["email_language"])
+    hub_staff.ui_language = language
+    hub_staff.save(update_fields=["ui_language"])
+    book(tokyo(2027, 5, 11, 10), interpreter=interpreter)
+    run_producers(now=tokyo(2027, 5, 10, 9), only=[BOOKING_DAY_BEFORE])
+    for row in _rows(BOOKING_DAY_BEFORE):
+        notification_services.notification_deliver(notification_id=row.pk, now=tokyo(2027, 5, 10, 9, 1))
+    to_interpreter = next(m for m in mail.outbox if m.to == ["nguyen@example.invalid"])
+    to_staff = next(m for m in mail.outbox if m.to != ["nguyen@example.invalid"])
+    html = to_interpreter.alternatives[0][0]
+    for text in (to_interpreter.body, html):
+        assert contact in " ".join(text.replace("&#x27;", "'").split())
+        assert "/notifications/" not in text and staff_footer not in text
+    assert "/notifications/" in to_staff.body and staff_footer in to_staff.body
+    assert "086-000-4711" not in to_staff.body
+
+
 def test_a_moved_or_cancelled_booking_is_not_reminded_about_the_old_time(book, interpreter, hub_staff):
     booking = book(tokyo(2027, 5, 11, 10), interpreter=interpreter)
     run_producers(now=tokyo(2027, 5, 10, 9), only=[BOOKING_DAY_BEFORE])

@@ -237,3 +237,40 @@ def test_export_pages_through_more_than_one_chunk(administrator, hub_desk, hub_s
     exporter = module.AuditTrailExporter(user=administrator, params={"action": "view"}, personal=False)
     summaries = [row[9] for row in exporter.rows()]
     assert sorted(summaries) == sorted(f"n{n}" for n in range(20)) and exporter.count() == 20
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "when", "until"),
+    [
+        ("ja", "操作記録", "2026年12月1日（火）0:30", "2099年1月1日（木）8:45"),
+        ("en", "Audit trail", "Tue 1 Dec 2026 00:30", "Thu 1 Jan 2099 08:45"),
+    ],
+)
+def test_the_export_page_names_the_export_in_words_and_tokyo_time(
+    client, administrator, trail, language, label, when, until
+):
+    """Not "audit_trail 2026-11-30 15:30" (the identifier and UTC): the
+    exporter's label in the reader's language, the time in Asia/Tokyo."""
+    administrator.ui_language = language
+    administrator.save(update_fields=["ui_language"])
+    as_user(client, administrator)
+    client.post("/reports/audit/export/", {"format": "csv"})
+    job = ExportJob.objects.get()
+    started = datetime(2026, 11, 30, 15, 30, tzinfo=ZoneInfo("UTC"))  # 0:30 on 1 December in Tokyo
+    expires = datetime(2098, 12, 31, 23, 45, tzinfo=ZoneInfo("UTC"))  # 8:45 on 1 January 2099 in Tokyo
+    ExportJob.objects.filter(pk=job.pk).update(created_at=started, expires_at=expires)
+    job = export_run(job_id=str(job.pk))
+    response = client.get(f"/reports/exports/{job.pk}/", headers={"accept-language": language})
+    html = response.content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    heading = html[html.index('data-testid="export-title">') : html.index("</h1>")]
+    assert label in title and label in heading
+    for text in (title, heading):
+        assert "audit_trail" not in text and "15:30" not in text
+    assert when in html and until in html and "15:30" not in html
+    listing = client.get("/reports/exports/", headers={"accept-language": language}).content.decode()
+    link = listing[listing.index(f'/reports/exports/{job.pk}/">') :]
+    link = link[link.index(">") + 1 : link.index("</a>")]
+    assert link.startswith(f"{label} ") and "audit_trail" not in link and "15:30" not in link and "0:30" in link
+    download = client.get(f"/reports/exports/{job.pk}/download/")
+    assert download["Content-Disposition"].endswith('filename="audit_trail-20261201.csv"')  # the day in Tokyo

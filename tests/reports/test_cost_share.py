@@ -130,17 +130,38 @@ def test_a_base_larger_than_the_amount_is_an_error(data, consortium):
 def test_screen_hub_sees_every_municipality(client, data, coordinator):
     response = as_user(client, coordinator).get("/reports/cost-share/?fy=2026")
     assert response.status_code == 200
-    _key, _title, (header, rows) = response.context["tables"][0]
-    assert header[0] == "市町"  # GLOSSARY: municipality
-    assert len(rows) == 12  # ten members, outside, total
-    assert rows[-1][1] == 7 and rows[-1][-1] == 5156
+    lines = response.context["share_lines"]
+    assert len(lines) == 12  # ten members, outside, total
+    assert lines[-1].is_total and lines[-1].consultations == 7 and lines[-1].share == 5156
+    html = response.content.decode()
+    # The share is the first column after the municipality (GLOSSARY: 市町; 負担額).
+    head = html[html.index('data-testid="cost-share-shares"') :]
+    assert head.index(">市町<") < head.index(">負担額<") < head.index(">相談<") < head.index(">通訳時間（分）<")
+    # Yen on screen: ¥, separators, whole yen (5,155.50 → ¥5,156), never 1200.00.
+    assert 'data-testid="cost-share-amount">¥5,156' in html
+    assert '<td class="num cost-share-table__share" data-col="share">¥4,125</td>' in html  # Ibara
+    assert '<td class="num">¥1,200</td>' in html  # Kurashiki's phone interpreting
+    assert "1200.00" not in html and "955.50" not in html and ">5156<" not in html
+    assert "{#" not in html and "{%" not in html
+
+
+def test_screen_in_english_formats_yen_the_same_way(client, data, coordinator):
+    as_user(client, coordinator)
+    coordinator.ui_language = "en"
+    coordinator.save(update_fields=["ui_language"])
+    html = client.get("/reports/cost-share/?fy=2026", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    head = html[html.index('data-testid="cost-share-shares"') :]
+    assert head.index(">municipality<") < head.index(">share<") < head.index(">consultations<")
+    assert 'data-testid="cost-share-amount">¥5,156' in html
+    assert ">outside the consortium<" in html and ">total<" in html
+    assert "1200.00" not in html and ">5156<" not in html
 
 
 def test_statistics_viewer_sees_own_municipality_only(client, data, ibara_stats):
     response = as_user(client, ibara_stats).get("/reports/cost-share/?fy=2026")
     assert response.status_code == 200
-    _key, _title, (_header, rows) = response.context["tables"][0]
-    assert len(rows) == 1 and rows[0][1] == 4 and rows[0][-1] == 4125
+    (line,) = response.context["share_lines"]
+    assert line.consultations == 4 and line.share == 4125
     csv = client.get("/reports/cost-share/?fy=2026&format=csv").content.decode("utf-8")
     assert csv.startswith("\ufeff") and len(csv.strip().splitlines()) == 2  # header + Ibara
 
@@ -166,9 +187,36 @@ def test_xlsx_and_csv_hold_the_same_rows(client, data, coordinator):
     crows = list(csv.reader(io.StringIO(client.get("/reports/cost-share/?fy=2026&format=csv").content.decode()[1:])))
     assert len(xrows) == len(crows) == 13
     assert [str(c) for c in xrows[-1][:2]] == crows[-1][:2]
-    assert xrows[-1][-1] == 5156
+    assert xrows[0][:2] == ["市町", "負担額（円）"]  # the share right after the municipality
+    assert xrows[-1][1] == 5156
     languages = client.get("/reports/cost-share/?fy=2026&format=csv&table=languages").content.decode()
     assert len(languages.strip().splitlines()) == 4
+
+
+def test_exports_hold_whole_yen_as_integers(client, data, coordinator):
+    """Raw numbers for a spreadsheet: integers, never '1200.00' (costs are
+    stored to the sen and rounded half up to the yen, as the amount is)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    as_user(client, coordinator)
+    for table in ("", "&table=languages"):
+        xlsx = client.get(f"/reports/cost-share/?fy=2026&format=xlsx{table}")
+        xrows = [list(r) for r in load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0].values]
+        numbers = [c for row in xrows[1:] for c in row if isinstance(c, int | float)]
+        assert numbers and all(isinstance(c, int) for c in numbers), numbers
+        text = client.get(f"/reports/cost-share/?fy=2026&format=csv{table}").content.decode()[1:]
+        cells = [c for row in list(csv.reader(io.StringIO(text)))[1:] for c in row]
+        assert not [c for c in cells if "." in c]
+    crows = list(csv.reader(io.StringIO(client.get("/reports/cost-share/?fy=2026&format=csv").content.decode()[1:])))
+    by_name = {r[0]: r for r in crows}
+    assert by_name["倉敷市"][-1] == "1200" and by_name["合計"][-1] == "5156"  # 5,155.50 → 5,156
+    assert by_name["圏域外"][-1] == "956"
+    languages = client.get("/reports/cost-share/?fy=2026&format=xlsx&table=languages").content
+    xrows = [list(r) for r in load_workbook(io.BytesIO(languages), read_only=True).worksheets[0].values]
+    assert [r[-1] for r in xrows[1:]] == [1200, 3000, 956]  # 955.50 → 956
 
 
 def test_through_an_export_job(data, coordinator, django_capture_on_commit_callbacks, eager_tasks):
@@ -182,4 +230,5 @@ def test_through_an_export_job(data, coordinator, django_capture_on_commit_callb
     job = ExportJob.objects.get(pk=job.pk)
     assert job.status == "done" and job.rows_done == 12
     with default_storage.open(job.file_name, "rb") as fh:
-        assert fh.read().decode("utf-8").strip().splitlines()[-1].endswith(",5156")
+        total = fh.read().decode("utf-8").strip().splitlines()[-1].split(",")
+    assert total[0] == "合計" and total[1] == "5156"

@@ -156,3 +156,77 @@ def test_personal_capability_is_rechecked_inside_the_task(cases, coordinator):
     Membership.objects.filter(user=coordinator).update(role="administrator")
     job = export_run(job_id=str(job.pk))
     assert job.status == ExportStatus.FAILED and job.error == "permission" and not job.file_name
+
+
+@pytest.fixture
+def personal_exporter(monkeypatch):
+    from municipalities.roles import Capability
+    from reports.exporters import Exporter
+
+    class PersonalContacts(Exporter):
+        """Needs the personal-data export capability, as a contact list
+        would: registered for these tests only."""
+
+        identifier = "t_personal_contacts"
+        label = "Contact list (test)"
+        required_capability = Capability.EXPORT_PERSONAL_DATA
+
+        def header(self):
+            return ["name"]
+
+        def rows(self):
+            yield [SECRET_NAME]
+
+        def count(self):
+            return 1
+
+    monkeypatch.setitem(EXPORTERS, PersonalContacts.identifier, PersonalContacts)
+    return PersonalContacts
+
+
+@pytest.fixture
+def administrator(kurashiki):
+    """export_anonymised without export_personal_data (docs/decisions/0014)."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username="t-admin-export")
+    MembershipFactory(user=user, municipality=kurashiki, role="administrator", desk=kurashiki.desks.first())
+    return user
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_export_form_lists_only_the_exporters_the_user_may_run(
+    client, cases, administrator, coordinator, personal_exporter, language
+):
+    administrator.ui_language = language
+    administrator.save(update_fields=["ui_language"])
+    as_user(client, administrator)
+    response = client.get("/reports/exports/", headers={"accept-language": language})
+    offered = {value for value, _label in response.context["form"].fields["exporter"].choices}
+    assert offered == {"case_list", "audit_trail", "cost_share", "cost_share_languages"}
+    html = response.content.decode()
+    assert 'value="t_personal_contacts"' not in html and "Contact list (test)" not in html
+    assert ("操作記録" if language == "ja" else "Audit trail") in html
+
+    # Posting it anyway is refused by the form: no job, the field in error.
+    refused = client.post(
+        "/reports/exports/", {"exporter": "t_personal_contacts", "format": "csv"}, headers={"accept-language": language}
+    )
+    assert refused.status_code == 200 and "exporter" in refused.context["form"].errors
+    assert not ExportJob.objects.exists()
+    # …and by the service, should anything call it directly (the run-time check stays).
+    with pytest.raises(PermissionDenied):
+        export_start(by=administrator, exporter="t_personal_contacts", params={}, format="csv", personal=False)
+
+    # Whoever holds the capability sees it and may run it.
+    as_user(client, coordinator)
+    offered = {value for value, _label in client.get("/reports/exports/").context["form"].fields["exporter"].choices}
+    assert "t_personal_contacts" in offered
+
+
+def test_the_run_time_check_stays_for_a_listed_exporter(cases, coordinator, personal_exporter):
+    """Listed when the form was shown; the capability withdrawn before the worker ran."""
+    job = export_start(by=coordinator, exporter="t_personal_contacts", params={}, format="csv", personal=False)
+    Membership.objects.filter(user=coordinator).update(role="administrator")
+    job = export_run(job_id=str(job.pk))
+    assert job.status == ExportStatus.FAILED and job.error == "permission" and not job.file_name
