@@ -168,7 +168,13 @@ def _main_query(measurement: Measurement) -> str:
 
 
 def _count_query(measurement: Measurement) -> str:
-    candidates = [sql for sql in measurement.sql if sql.startswith("SELECT COUNT(*)") and "consult_case" in sql]
+    # A name search counts in the statement that also returns its page's ids
+    # ("WITH m AS MATERIALIZED …", consult/selectors/cases.py).
+    candidates = [
+        sql
+        for sql in measurement.sql
+        if sql.startswith(("SELECT COUNT(*)", "WITH m AS MATERIALIZED")) and "consult_case" in sql
+    ]
     return candidates[-1] if candidates else ""
 
 
@@ -270,7 +276,7 @@ def _explain_section(report: Report, *, full_size: bool, log) -> None:
         log("about whether the index CAN serve the query; at 1,000,000 the planner chooses freely.")
     for key, title in (
         ("search.kanji2", "rows of q=田中 (hub)"),
-        ("search.kanji2", "bounded count of q=田中 (hub)"),
+        ("search.kanji2", "bounded count and page ids of q=田中 (hub)"),
         ("list.hub", "rows of page 1 (hub)"),
         ("deep.hub", "rows of the deep page (hub)"),
         ("search.common", "rows of q=nguyen (hub)"),
