@@ -30,6 +30,9 @@ PER_PAGE = 25
 LIST_P95_MS = 150.0
 SEARCH_P95_MS = 300.0
 DEEP_FACTOR = 1.5
+# Issue 13 (in-process, 1,000,000 consultations): list median, name search p95.
+LIST_MEDIAN_MS_13 = 12.0
+SEARCH_P95_MS_13 = 60.0
 _ROW_MARK = 'data-testid="case-row"'
 _NO_SEQ_SCAN = re.compile(r"Seq Scan on (consult_client|consult_case)\b")
 
@@ -330,9 +333,27 @@ def _targets(report: Report, *, full_size: bool, log) -> None:
                 m.p95 <= SEARCH_P95_MS and m.scenario.plan_ok,
                 f"{m.p95:.1f} ms; {m.scenario.plan_note}",
             )
-    counts = {k: ms[k].queries for k in ("list.per_page10", "list.hub", "list.per_page100", "deep.hub")}
+    log("targets (issue 13)" + ("" if full_size else " — informative only"))
+    for key in ("list.hub", "list.partner"):
+        check(
+            f"{key} median ≤ {LIST_MEDIAN_MS_13:.0f} ms",
+            ms[key].median <= LIST_MEDIAN_MS_13,
+            f"{ms[key].median:.1f} ms",
+        )
+    for key, m in ms.items():
+        if key.startswith("search."):
+            check(f"{key} p95 ≤ {SEARCH_P95_MS_13:.0f} ms", m.p95 <= SEARCH_P95_MS_13, f"{m.p95:.1f} ms")
+
+    # The audit trail's view event is written when the page shows clients not
+    # shown to this person in the coalescing window (core/audit.py): whether a
+    # request carries it depends on what was measured before, not on the page
+    # size, so the constant-count check leaves it out (and says how many).
+    def reads(m: Measurement) -> int:
+        return sum(1 for sql in m.sql if not sql.lstrip().startswith("INSERT INTO core_auditevent"))
+
+    counts = {k: reads(ms[k]) for k in ("list.per_page10", "list.hub", "list.per_page100", "deep.hub")}
     check(
-        "queries per request constant (10 / 25 / 100 rows, deep page)",
+        "queries per request constant (10 / 25 / 100 rows, deep page; the audit INSERT apart)",
         len(set(counts.values())) == 1,
         ", ".join(f"{k} {v}" for k, v in counts.items()),
     )
