@@ -4,6 +4,7 @@ residence statuses, municipalities) and the type-to-filter text of their labels.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
@@ -57,6 +58,7 @@ def reference_rows(kind: str) -> tuple:
 def clear_reference_cache(**kwargs) -> None:
     _reference_cache.clear()
     _people_cache.clear()
+    _panel_cache.clear()
     label_search_text.cache_clear()
 
 
@@ -91,6 +93,27 @@ def assignable_people(desk_ids: frozenset[int]) -> tuple:
     rows = tuple(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username"))
     _people_cache[desk_ids] = (now, rows)
     return rows
+
+
+# --- the case list's filter panel, rendered ----------------------------------
+# At its defaults the panel (a dozen fields, a few hundred options) renders
+# the same HTML for everyone with the same visible desks and language; it was
+# the largest part of the list's template time (issue 13).  Kept per process
+# like the rows it is made of, and dropped with them.
+PANEL_CACHE_MAX = 512
+_panel_cache: dict[tuple, tuple[float, str]] = {}
+
+
+def rendered_filter_panel(key: tuple, render: Callable[[], str]) -> str:
+    now = time.monotonic()
+    hit = _panel_cache.get(key)
+    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+        return hit[1]
+    html = render()
+    if len(_panel_cache) >= PANEL_CACHE_MAX:
+        _panel_cache.clear()
+    _panel_cache[key] = (now, html)
+    return html
 
 
 def connect_signals() -> None:

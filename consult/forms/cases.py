@@ -172,6 +172,33 @@ class CaseListFilterForm(forms.Form):
     def page_size(self) -> int:
         return getattr(self, "cleaned_data", {}).get("per_page") or DEFAULT_PER_PAGE
 
+    def panel_at_defaults(self) -> bool:
+        """Every field of the filter panel (all but the search box) at its
+        default: the panel's HTML is then the same for everyone with the
+        same visible desks and language (the view keeps it per process)."""
+        if not self.is_bound:
+            return True
+        if self.errors:
+            return False
+        data = self.cleaned_data
+        return all(data.get(name) == value for name, value in self.panel_defaults().items())
+
+    @staticmethod
+    def panel_defaults() -> dict:
+        return {
+            "status": "",
+            "desk": None,
+            "assignee": "",
+            "language": None,
+            "topic": None,
+            "opened_from": None,
+            "opened_to": None,
+            "residence": "",
+            "overdue": False,
+            "sort": DEFAULT_SORT,
+            "per_page": DEFAULT_PER_PAGE,
+        }
+
     def is_filtered(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return any(data.get(name) for name in self.fields if name not in ("sort", "per_page"))

@@ -117,6 +117,14 @@ class Case(models.Model):
             models.Index(fields=["reference"], opclasses=["varchar_pattern_ops"], name="case_reference_prefix_idx"),
             models.Index(fields=["client"], name="case_client_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
+            # The list's "active" filter (status ≠ closed, the counter's usual view): its
+            # bounded count is an index-only scan and its page walks this index, instead of
+            # filtering the closed majority out of case_desk_activity_idx (54 → 5 ms at 1M).
+            models.Index(
+                fields=["handling_desk", "-last_activity_at", "-id"],
+                condition=~models.Q(status="closed"),
+                name="case_open_desk_activity_idx",
+            ),
             # The home queue: cases waiting for an answer at a desk, newest activity first.
             models.Index(
                 fields=["handling_desk", "-last_activity_at"],

@@ -30,6 +30,9 @@ PER_PAGE = 25
 LIST_P95_MS = 150.0
 SEARCH_P95_MS = 300.0
 DEEP_FACTOR = 1.5
+# Issue 13 (in-process, 1,000,000 consultations): list median, name search p95.
+LIST_MEDIAN_MS_13 = 12.0
+SEARCH_P95_MS_13 = 60.0
 _ROW_MARK = 'data-testid="case-row"'
 _NO_SEQ_SCAN = re.compile(r"Seq Scan on (consult_client|consult_case)\b")
 
@@ -168,7 +171,13 @@ def _main_query(measurement: Measurement) -> str:
 
 
 def _count_query(measurement: Measurement) -> str:
-    candidates = [sql for sql in measurement.sql if sql.startswith("SELECT COUNT(*)") and "consult_case" in sql]
+    # A name search counts in the statement that also returns its page's ids
+    # ("WITH m AS MATERIALIZED …", consult/selectors/cases.py).
+    candidates = [
+        sql
+        for sql in measurement.sql
+        if sql.startswith(("SELECT COUNT(*)", "WITH m AS MATERIALIZED")) and "consult_case" in sql
+    ]
     return candidates[-1] if candidates else ""
 
 
@@ -270,7 +279,7 @@ def _explain_section(report: Report, *, full_size: bool, log) -> None:
         log("about whether the index CAN serve the query; at 1,000,000 the planner chooses freely.")
     for key, title in (
         ("search.kanji2", "rows of q=田中 (hub)"),
-        ("search.kanji2", "bounded count of q=田中 (hub)"),
+        ("search.kanji2", "bounded count and page ids of q=田中 (hub)"),
         ("list.hub", "rows of page 1 (hub)"),
         ("deep.hub", "rows of the deep page (hub)"),
         ("search.common", "rows of q=nguyen (hub)"),
@@ -324,9 +333,27 @@ def _targets(report: Report, *, full_size: bool, log) -> None:
                 m.p95 <= SEARCH_P95_MS and m.scenario.plan_ok,
                 f"{m.p95:.1f} ms; {m.scenario.plan_note}",
             )
-    counts = {k: ms[k].queries for k in ("list.per_page10", "list.hub", "list.per_page100", "deep.hub")}
+    log("targets (issue 13)" + ("" if full_size else " — informative only"))
+    for key in ("list.hub", "list.partner"):
+        check(
+            f"{key} median ≤ {LIST_MEDIAN_MS_13:.0f} ms",
+            ms[key].median <= LIST_MEDIAN_MS_13,
+            f"{ms[key].median:.1f} ms",
+        )
+    for key, m in ms.items():
+        if key.startswith("search."):
+            check(f"{key} p95 ≤ {SEARCH_P95_MS_13:.0f} ms", m.p95 <= SEARCH_P95_MS_13, f"{m.p95:.1f} ms")
+
+    # The audit trail's view event is written when the page shows clients not
+    # shown to this person in the coalescing window (core/audit.py): whether a
+    # request carries it depends on what was measured before, not on the page
+    # size, so the constant-count check leaves it out (and says how many).
+    def reads(m: Measurement) -> int:
+        return sum(1 for sql in m.sql if not sql.lstrip().startswith("INSERT INTO core_auditevent"))
+
+    counts = {k: reads(ms[k]) for k in ("list.per_page10", "list.hub", "list.per_page100", "deep.hub")}
     check(
-        "queries per request constant (10 / 25 / 100 rows, deep page)",
+        "queries per request constant (10 / 25 / 100 rows, deep page; the audit INSERT apart)",
         len(set(counts.values())) == 1,
         ", ".join(f"{k} {v}" for k, v in counts.items()),
     )

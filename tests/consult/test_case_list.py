@@ -434,3 +434,34 @@ def test_selector_runs_two_queries(hub_staff, hub_desk, django_assert_num_querie
         with django_assert_num_queries(2):
             page = selectors.case_list(user=hub_staff, per_page=per_page, filters=CaseFilters(q="テスト", overdue=True))
             [(row.client.display_name, row.handling_desk.code, row.latest_language) for row in page.rows]
+
+
+def test_a_name_search_counts_exactly_only_up_to_its_own_cap(client, hub_staff, hub_desk, settings):
+    """A name search stops counting at CASE_SEARCH_COUNT_CAP (1,000 by default):
+    beyond it the count says "N+", every matching case is still reachable
+    page by page, newest first, and the plain list keeps its own cap."""
+    settings.CASE_LIST_COUNT_CAP = 100
+    settings.CASE_SEARCH_COUNT_CAP = 3
+    person = ClientFactory(registered_desk=hub_desk, name="検索 上限", name_latin="Kensaku Jogen")
+    now = timezone.now()
+    made = [make_case(hub_desk, hub_staff, client=person, when=now - timedelta(hours=i)) for i in range(12)]
+    make_case(hub_desk, hub_staff)  # another client's case: not a match
+    expected = [c.reference for c in made]
+    search = selectors.CaseFilters(q="kensaku")
+    page = selectors.case_list(user=hub_staff, filters=search, per_page=10)
+    assert (page.count, page.count_capped, page.count_label) == (3, True, "3+")
+    assert [c.reference for c in page.rows] == expected[:10]
+    seen, _last = _walk(client, hub_staff, {"q": "上限", "per_page": 10})
+    assert seen == expected
+    # Under the cap: exact, through the one statement that counts and picks the page.
+    settings.CASE_SEARCH_COUNT_CAP = 1_000
+    page = selectors.case_list(user=hub_staff, filters=search, per_page=10)
+    assert (page.count, page.count_capped) == (12, False)
+    assert [c.reference for c in page.rows] == expected[:10]
+    following = selectors.case_list(user=hub_staff, filters=search, per_page=10, cursor=page.next_cursor)
+    assert [c.reference for c in following.rows] == expected[10:]
+    assert following.next_cursor is None
+    back = selectors.case_list(user=hub_staff, filters=search, per_page=10, cursor=following.prev_cursor)
+    assert [c.reference for c in back.rows] == expected[:10]
+    # The plain list is counted up to its own cap.
+    assert selectors.case_list(user=hub_staff, per_page=10).count == 13
