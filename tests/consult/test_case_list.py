@@ -437,7 +437,7 @@ def test_selector_runs_two_queries(hub_staff, hub_desk, django_assert_num_querie
 
 
 def test_a_name_search_counts_exactly_only_up_to_its_own_cap(client, hub_staff, hub_desk, settings):
-    """A name search stops counting at CASE_SEARCH_COUNT_CAP (1,000 by default):
+    """A name search stops counting at CASE_SEARCH_COUNT_CAP (by default the list's own cap):
     beyond it the count says "N+", every matching case is still reachable
     page by page, newest first, and the plain list keeps its own cap."""
     settings.CASE_LIST_COUNT_CAP = 100
