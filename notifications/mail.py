@@ -21,10 +21,20 @@ def absolute(url: str) -> str:
 
 
 def message_id(key: str) -> str:
-    """Stable per occurrence, so a receiving server can drop a copy."""
+    """The Message-ID of the e-mail for one occurrence: a function of its
+    occurrence key only (no time, no attempt, no host), so a message sent
+    again after a crash (docs/decisions/0021) carries the same Message-ID as
+    the first copy and the recipient's mailbox folds the two into one."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "madoguchi.local"
     return f"<notification-{digest}@{domain}>"
+
+
+def digest_message_id(occurrence_keys: list[str]) -> str:
+    """A digest's: a function of the occurrences it carries, in order.  The
+    same digest sent again carries the same Message-ID; a digest that
+    carries one more occurrence is a different message."""
+    return message_id("digest:" + ",".join(occurrence_keys))
 
 
 def item_context(notification, obj, kind) -> dict:
@@ -91,7 +101,7 @@ def send_digest(recipient, items, *, connection=None) -> None:
             body=render_to_string("emails/notifications/digest/body.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[recipient.email],
-            headers={"Message-ID": message_id("digest:" + ",".join(n.occurrence_key for n, _o, _k in items))},
+            headers={"Message-ID": digest_message_id([n.occurrence_key for n, _o, _k in items])},
         )
         message.attach_alternative(render_to_string("emails/notifications/digest/body.html", context), "text/html")
     _send(message, connection)
