@@ -3,7 +3,9 @@ language, with times in Asia/Tokyo (CONVENTIONS "Language")."""
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
+from email.headerregistry import HeaderRegistry
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,6 +14,56 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 OFFICE_TZ = ZoneInfo("Asia/Tokyo")
+
+
+class _CachingHeaderRegistry(HeaderRegistry):
+    """The standard library's header registry builds a new class for every
+    header it parses (`type(...)` in `HeaderRegistry.__getitem__`): some 25
+    per message, most of the cost of building one.  The classes are
+    stateless, so one per header name does the same work; the bytes on the
+    wire are identical (tests/notifications/test_delivery.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._classes: dict[str, type] = {}
+
+    def map_to_type(self, name, cls):
+        super().map_to_type(name, cls)
+        self._classes.clear()
+
+    def __getitem__(self, name):
+        key = name.lower()
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
+
+
+_fast_policies: dict[int, tuple[email.policy.Policy, email.policy.Policy]] = {}
+
+
+def fast_policy(policy: email.policy.Policy) -> email.policy.Policy:
+    """`policy` with the caching header registry (the same policy otherwise);
+    a policy with a header factory of its own is left alone."""
+    known = _fast_policies.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    factory = getattr(policy, "header_factory", None)
+    if type(factory) is not HeaderRegistry:
+        return policy
+    registry = _CachingHeaderRegistry(factory.base_class, factory.default_class, use_default_map=False)
+    registry.registry.update(factory.registry)
+    fast = policy.clone(header_factory=registry)
+    _fast_policies[id(policy)] = (policy, fast)
+    return fast
+
+
+class NotificationEmail(EmailMultiAlternatives):
+    """A notification e-mail: built by the mail backend (SMTP, locmem, …)
+    with the policy it asks for, through the caching header registry."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=fast_policy(policy))
 
 
 def absolute(url: str) -> str:
@@ -70,7 +122,7 @@ def _send(message, connection) -> None:
 def send_one(notification, obj, kind, *, connection=None) -> None:
     with translation.override(notification.email_language), timezone.override(OFFICE_TZ):
         subject, text, html = _render(notification, obj, kind)
-        message = EmailMultiAlternatives(
+        message = NotificationEmail(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
@@ -96,7 +148,7 @@ def send_digest(recipient, items, *, connection=None) -> None:
         }
         subject = " ".join(render_to_string("emails/notifications/digest/subject.txt", context).split())
         context["subject"] = subject
-        message = EmailMultiAlternatives(
+        message = NotificationEmail(
             subject=subject,
             body=render_to_string("emails/notifications/digest/body.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,

@@ -182,6 +182,40 @@ def test_only_the_delivery_transaction_commits_without_waiting_for_the_disk(hub_
         assert setting() == durable  # any other write of this connection
 
 
+@pytest.mark.parametrize("policy_name", ["default", "SMTP"])
+def test_a_notification_email_is_byte_for_byte_what_the_standard_library_builds(policy_name):
+    """NotificationEmail only caches the header classes the standard library
+    would build again for every header: the message on the wire is the same
+    (the random MIME boundary aside), for locmem's policy and for SMTP's."""
+    import email.policy
+    import re
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from notifications.mail import NotificationEmail, fast_policy
+
+    policy = getattr(email.policy, policy_name)
+    fields = {
+        "subject": "本日期日のフォローアップ: CASE-2027-00001 — とても長い件名" * 3,
+        "body": "案件: CASE-2027-00001\n期日: 2027-05-06\n" * 20,
+        "from_email": "Madoguchi <madoguchi@example.jp>",
+        "to": ["山田 花子 <hanako@example.jp>", "staff@example.jp"],
+        "headers": {"Message-ID": "<notification-0123@example.jp>", "Date": "Thu, 06 May 2027 09:00:00 +0900"},
+    }
+    built = []
+    for cls in (EmailMultiAlternatives, NotificationEmail):
+        message = cls(**fields)
+        message.attach_alternative(
+            "<p>案件: <a href='https://example.jp/cases/1/'>CASE-2027-00001</a></p>", "text/html"
+        )
+        raw = message.message(policy=policy).as_bytes()
+        for boundary in set(re.findall(rb'boundary="([^"]+)"', raw)):
+            raw = raw.replace(boundary, b"BOUNDARY")
+        built.append(raw)
+    assert built[0] == built[1]
+    assert fast_policy(policy) is fast_policy(policy) is not policy
+
+
 def test_the_email_is_in_the_recipients_language_with_a_link_to_the_case(follow_up_for, settings):
     settings.PORTAL_BASE_URL = "https://madoguchi.example.jp"
     ja = UserFactory(username="ja-user", ui_language="ja")
