@@ -208,12 +208,33 @@ def produce_stay_expiries(now: datetime) -> Iterator[Draft]:
         )
 
 
+def _consented_expiries(client_ids) -> dict[int, date | None]:
+    """client id → period-of-stay expiry, for the clients among these whose
+    consent covers being contacted (through the one consent gate)."""
+    return dict(
+        clients_who_consented_to_contact(Client.objects.filter(pk__in=client_ids)).values_list(
+            "pk", "period_of_stay_expiry"
+        )
+    )
+
+
+def stay_expiry_preload(cases: list[Case]) -> None:
+    """A delivery batch asks the consent gate once for all its cases."""
+    consented = _consented_expiries({case.client_id for case in cases if case.client_id})
+    for case in cases:
+        case.consented_stay_expiry = consented.get(case.client_id)
+
+
 def stay_expiry_still_due(notification: Notification, case: Case | None) -> bool:
+    """Still consented to contact, and the expiry is still the one reminded
+    about."""
     if case is None or case.client_id is None:
         return False
-    expiry = _key_parts(notification)[-1]
-    client = clients_who_consented_to_contact(Client.objects.filter(pk=case.client_id)).first()
-    return client is not None and client.period_of_stay_expiry and client.period_of_stay_expiry.isoformat() == expiry
+    if hasattr(case, "consented_stay_expiry"):
+        expiry = case.consented_stay_expiry
+    else:
+        expiry = _consented_expiries([case.client_id]).get(case.client_id)
+    return expiry is not None and expiry.isoformat() == _key_parts(notification)[-1]
 
 
 def stay_expiry_context(notification: Notification, case: Case) -> dict:
@@ -265,6 +286,7 @@ def register() -> None:
             template="stay_expiry",
             produce=produce_stay_expiries,
             still_due=stay_expiry_still_due,
+            preload=stay_expiry_preload,
             context=stay_expiry_context,
             url=case_url,
             default_channel=Channel.EMAIL,

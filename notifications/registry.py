@@ -12,6 +12,8 @@ it cannot import them; each feature registers its kinds from its own
         template="follow_up_due",          # templates/emails/notifications/follow_up_due/…
         produce=produce_follow_ups_due,    # run by the periodic tick
         still_due=follow_up_still_open,    # asked again just before sending
+        select_related=("case",),          # loaded with the objects, per batch
+        preload=None,                      # or: load what still_due reads, per batch
     ))
 
 A kind says *how* to tell (templates, link, whether it still matters); the
@@ -60,6 +62,11 @@ class Kind:
     # Relations of the object that `context` and `url` read, loaded with it
     # (a batch of deliveries loads its objects in one query per kind).
     select_related: tuple[str, ...] = ()
+    # Called once per delivery batch with the objects of this kind's rows
+    # (already loaded with select_related): loads what `still_due` and
+    # `context` would otherwise query row by row (a consent, …), in a few
+    # queries for the whole batch, and keeps it on the objects.
+    preload: Callable[[list[Any]], None] | None = None
     extra: dict = field(default_factory=dict)
 
     def subject_template(self) -> str:

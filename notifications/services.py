@@ -12,23 +12,28 @@ The delivery protocol, step by step (why it sends each message once):
    says what is left to do.
 3. `notification_deliver` takes the row with one conditional `UPDATE … SET
    state = 'sent' … WHERE state is claimed (or pending and due) RETURNING *`
-   — which locks it — re-checks that it still matters, sends, and commits.
-   A second delivery of the same task waits for the first to commit, then
-   finds it sent and does nothing; if the send fails the same transaction
-   records the failure instead.
+   — which locks it — re-checks that it still matters, hands the message to
+   the mail backend, and commits.  A second delivery of the same task waits
+   for the first to commit, then finds it sent and does nothing; if the send
+   fails the same transaction records the failure instead.
 4. A worker killed mid-batch leaves its rows `claimed` with its transaction
    rolled back; after `NOTIFICATIONS_CLAIM_LEASE_SECONDS` the sweep puts them
    back to pending and the next tick sends them.  A broker outage only delays
    the wake-up: the rows wait, the sweep catches up.
 
-The one window that remains is between the mail server accepting a message
-and our COMMIT (milliseconds): a crash exactly there sends that message
-again.  Every message carries a Message-ID derived from its occurrence, so a
-receiving server that de-duplicates drops the copy.
+The hand-over is at-least-once (docs/decisions/0021): a worker killed after
+the mail backend accepted a message and before the COMMIT that marks its
+row sent sends that message again after the restart — only that one, the
+message in flight — with the same Message-ID (derived from the occurrence
+key alone), so the recipient's mailbox folds the copy.  A reminder is never
+lost for it.  The delivery's COMMIT does not wait for the disk
+(`synchronous_commit = off`, that transaction only): a database crash that
+loses a mark is the same case, a folded copy.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -227,42 +232,62 @@ class DeliveryBatch:
 
     def __init__(self, ids: list[int] | None = None) -> None:
         self.clocks = Clocks()
-        self.objects: dict[tuple[int, int], Any] = {}
+        self.objects: dict[tuple[int, int, str], Any] = {}
         self.recipients: dict[int, Any] = {}
+        self._loaded: set[tuple[int, int, str]] = set()
         if ids:
             self.preload(ids)
 
     def preload(self, ids: list[int]) -> None:
+        self.preload_rows(
+            Notification.objects.filter(pk__in=ids).values_list("content_type_id", "object_id", "kind", "recipient_id")
+        )
+
+    def preload_rows(self, rows: Iterable[tuple[int | None, int | None, str, int | None]]) -> None:
+        """Load, per kind, the objects of these (content type, object id,
+        kind, recipient) rows that are not loaded yet — one query per kind,
+        plus the kind's own `preload` (what its `still_due` and `context`
+        read: consents, …) — and their recipients in one query."""
         from django.contrib.auth import get_user_model
 
         wanted: dict[tuple[int, str], set[int]] = {}
         recipient_ids = set()
-        for content_type_id, object_id, kind, recipient_id in Notification.objects.filter(pk__in=ids).values_list(
-            "content_type_id", "object_id", "kind", "recipient_id"
-        ):
-            if content_type_id is not None and object_id is not None:
+        for content_type_id, object_id, kind, recipient_id in rows:
+            known = content_type_id is None or object_id is None or (content_type_id, object_id, kind) in self._loaded
+            if not known:
                 wanted.setdefault((content_type_id, kind), set()).add(object_id)
-            if recipient_id is not None:
+            if recipient_id is not None and recipient_id not in self.recipients:
                 recipient_ids.add(recipient_id)
-        self.recipients.update(get_user_model()._default_manager.in_bulk(recipient_ids))
+        if recipient_ids:
+            self.recipients.update(get_user_model()._default_manager.in_bulk(recipient_ids))
         for (content_type_id, kind_key), object_ids in wanted.items():
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-            if model is None:
-                continue
-            kind = kinds.get(kind_key)
-            rows = model._default_manager.filter(pk__in=object_ids)
-            if kind is not None and kind.select_related:
-                rows = rows.select_related(*kind.select_related)
-            for obj in rows:
-                self.objects[(content_type_id, obj.pk)] = obj
+            self._load_objects(content_type_id, kind_key, object_ids)
+
+    def _load_objects(self, content_type_id: int, kind_key: str, object_ids: set[int]) -> None:
+        self._loaded.update((content_type_id, object_id, kind_key) for object_id in object_ids)
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            return
+        kind = kinds.get(kind_key)
+        query = model._default_manager.filter(pk__in=object_ids)
+        if kind is not None and kind.select_related:
+            query = query.select_related(*kind.select_related)
+        objects = list(query)
+        if kind is not None and kind.preload and objects:
+            kind.preload(objects)
+        for obj in objects:
+            self.objects[(content_type_id, obj.pk, kind_key)] = obj
 
     def object_of(self, notification: Notification):
+        """The object the row is about (None if it was deleted), loaded with
+        the rest of the batch, or now with its kind's select_related and
+        preload if the batch did not know the row."""
         if notification.content_type_id is None or notification.object_id is None:
             return None
-        key = (notification.content_type_id, notification.object_id)
-        if key not in self.objects:
-            self.objects[key] = notification.subject_object
-        return self.objects[key]
+        key = (notification.content_type_id, notification.object_id, notification.kind)
+        if key not in self._loaded:
+            self.preload_rows([(*key, notification.recipient_id)])
+        return self.objects.get(key)
 
     def attach_recipient(self, notification: Notification) -> None:
         user = self.recipients.get(notification.recipient_id)
@@ -275,18 +300,41 @@ class DeliveryBatch:
 # row: a second delivery of the same row waits for the first to commit, then
 # finds it sent and takes nothing.  One statement instead of SELECT … FOR
 # UPDATE + UPDATE: a round trip less per message.
+#
+# The same statement sets `synchronous_commit = off` for this transaction
+# only (`set_config(…, true)` is SET LOCAL, undone at COMMIT or ROLLBACK; no
+# extra round trip): the delivery's COMMIT then returns before its WAL record
+# reaches the disk.  (When the statement takes no row the transaction writes
+# nothing, so there is nothing to flush either way.)  Safe here and only here
+# (docs/decisions/0021): what a database crash can lose is the last few
+# hundred milliseconds of marks, and a lost mark puts the row back to
+# `claimed`, so the sweep sends it again with the same Message-ID — a copy
+# the mailbox folds, the case of a worker killed before COMMIT.  It never
+# loses a message and never leaves one half-done: the commit stays atomic,
+# only its durability is deferred.
 TAKE_SQL = """
 UPDATE notifications_notification
    SET state = 'sent', sent_at = %(now)s
  WHERE id = %(id)s
    AND (state = 'claimed' OR (state = 'pending' AND due_at <= %(now)s))
-RETURNING *
+   AND set_config('synchronous_commit', 'off', true) = 'off'
+RETURNING {columns}
 """
 
 
+@functools.cache
+def _take_statement() -> tuple[str, list[str]]:
+    fields = Notification._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return TAKE_SQL.format(columns=columns), [field.attname for field in fields]
+
+
 def _take(notification_id: int, now: datetime) -> Notification | None:
-    rows = list(Notification.objects.raw(TAKE_SQL, {"id": notification_id, "now": now}))
-    return rows[0] if rows else None
+    sql, attnames = _take_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"id": notification_id, "now": now})
+        row = cursor.fetchone()
+    return None if row is None else Notification.from_db(connection.alias, attnames, row)
 
 
 def _undo_take(notification: Notification, **fields) -> None:
@@ -331,7 +379,7 @@ def notification_deliver(
             _undo_take(notification, state=State.FAILED, failure="no e-mail address")
             return "failed"
         if notification.channel == Channel.DIGEST and notification.recipient_id:
-            return _deliver_digest(notification, now, mail_connection)
+            return _deliver_digest(notification, now, mail_connection, batch)
         try:
             mail.send_one(notification, obj, kind, connection=mail_connection)
         except Exception as exc:  # noqa: BLE001 - recorded on the row, retried on a schedule
@@ -355,7 +403,7 @@ def _record_failure(notification: Notification, now: datetime, exc: Exception) -
     return "retry"
 
 
-def _deliver_digest(first: Notification, now: datetime, mail_connection) -> str:
+def _deliver_digest(first: Notification, now: datetime, mail_connection, batch: DeliveryBatch) -> str:
     """One e-mail with every digest row of the recipient due by now; all of
     them are locked and marked sent in this transaction."""
     from . import mail
@@ -367,10 +415,11 @@ def _deliver_digest(first: Notification, now: datetime, mail_connection) -> str:
         .exclude(pk=first.pk)
         .order_by("visible_at", "pk")
     )
+    batch.preload_rows((row.content_type_id, row.object_id, row.kind, None) for row in rows)
     items = []
     for row in [first, *rows]:
         kind = kinds.get(row.kind)
-        obj = row.subject_object
+        obj = batch.object_of(row)
         if kind is None or (row.content_type_id and obj is None) or (kind.still_due and not kind.still_due(row, obj)):
             row.state = State.CANCELLED
             row.sent_at = None

@@ -124,6 +124,98 @@ def test_delivered_twice_sends_once(hub_staff, follow_up_for):
     assert (row.state, row.sent_at) == (State.SENT, now)
 
 
+def test_a_message_sent_again_after_a_lost_commit_carries_the_same_message_id(hub_staff, follow_up_for):
+    """At-least-once hand-over (docs/decisions/0021): if the COMMIT that marks
+    a row sent is lost (worker killed, database crash), the row is claimed
+    again and its e-mail sent again — with the Message-ID of the first copy,
+    derived from the occurrence key alone, so the mailbox folds the two."""
+    from notifications import mail as notification_mail
+
+    row = _schedule(hub_staff, follow_up_for(hub_staff), tokyo(2027, 5, 6, 10, 0))
+    assert services.notification_deliver(notification_id=row.pk, now=tokyo(2027, 5, 6, 10, 1)) == "sent"
+    # What the database holds when that COMMIT never happened: claimed again later.
+    Notification.objects.filter(pk=row.pk).update(state=State.PENDING, sent_at=None)
+    assert services.notification_claim_due(now=tokyo(2027, 5, 6, 10, 20)) == [row.pk]
+    assert services.notification_deliver(notification_id=row.pk, now=tokyo(2027, 5, 6, 10, 20)) == "sent"
+    first, again = mail.outbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert again.extra_headers["Message-ID"] == notification_mail.message_id(row.occurrence_key)
+    assert first.message()["Message-ID"] == again.message()["Message-ID"]  # as it goes on the wire
+    assert (first.subject, first.body) == (again.subject, again.body)
+
+
+def test_a_digest_sent_again_carries_the_same_message_id(hub_staff, follow_up_for):
+    from notifications import mail as notification_mail
+
+    NotificationPreference.objects.create(user=hub_staff, kind=DUE, channel=Channel.DIGEST)
+    rows = [_schedule(hub_staff, follow_up_for(hub_staff), tokyo(2027, 5, 6, 10 + i), key=f"r{i}") for i in range(2)]
+    now = tokyo(2027, 5, 7, 8, 31)
+    for _round in range(2):
+        ids = services.notification_claim_due(now=now)
+        assert ids == sorted(r.pk for r in rows)
+        assert services.notification_deliver(notification_id=ids[0], now=now) == "sent"
+        Notification.objects.filter(pk__in=ids).update(state=State.PENDING, sent_at=None)  # the COMMIT lost
+    first, again = mail.outbox
+    expected = notification_mail.digest_message_id(sorted(r.occurrence_key for r in rows))
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"] == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_delivery_transaction_commits_without_waiting_for_the_disk(hub_staff, follow_up_for):
+    """`synchronous_commit = off` is set by the take, for that transaction
+    only: the claim, the sweep and every other write still commit durably."""
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    row = _schedule(hub_staff, follow_up_for(hub_staff), tokyo(2027, 5, 6, 10, 0))
+    durable = setting()
+    assert durable != "off"
+    with transaction.atomic():
+        assert services._take(row.pk, tokyo(2027, 5, 6, 10, 1)) is not None
+        assert setting() == "off"
+    assert setting() == durable
+    with transaction.atomic():
+        Notification.objects.filter(pk=row.pk).update(state=State.PENDING, sent_at=None)
+        assert setting() == durable  # any other write of this connection
+
+
+@pytest.mark.parametrize("policy_name", ["default", "SMTP"])
+def test_a_notification_email_is_byte_for_byte_what_the_standard_library_builds(policy_name):
+    """NotificationEmail only caches the header classes the standard library
+    would build again for every header: the message on the wire is the same
+    (the random MIME boundary aside), for locmem's policy and for SMTP's."""
+    import email.policy
+    import re
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from notifications.mail import NotificationEmail, fast_policy
+
+    policy = getattr(email.policy, policy_name)
+    fields = {
+        "subject": "本日期日のフォローアップ: CASE-2027-00001 — とても長い件名" * 3,
+        "body": "案件: CASE-2027-00001\n期日: 2027-05-06\n" * 20,
+        "from_email": "Madoguchi <madoguchi@example.jp>",
+        "to": ["山田 花子 <hanako@example.jp>", "staff@example.jp"],
+        "headers": {"Message-ID": "<notification-0123@example.jp>", "Date": "Thu, 06 May 2027 09:00:00 +0900"},
+    }
+    built = []
+    for cls in (EmailMultiAlternatives, NotificationEmail):
+        message = cls(**fields)
+        message.attach_alternative(
+            "<p>案件: <a href='https://example.jp/cases/1/'>CASE-2027-00001</a></p>", "text/html"
+        )
+        raw = message.message(policy=policy).as_bytes()
+        for boundary in set(re.findall(rb'boundary="([^"]+)"', raw)):
+            raw = raw.replace(boundary, b"BOUNDARY")
+        built.append(raw)
+    assert built[0] == built[1]
+    assert fast_policy(policy) is fast_policy(policy) is not policy
+
+
 def test_the_email_is_in_the_recipients_language_with_a_link_to_the_case(follow_up_for, settings):
     settings.PORTAL_BASE_URL = "https://madoguchi.example.jp"
     ja = UserFactory(username="ja-user", ui_language="ja")

@@ -147,3 +147,36 @@ def test_producers_create_nothing_without_their_triggers(hub_staff, follow_up_fo
     UserFactory(username="bystander")
     assert run_producers(now=tokyo(2027, 5, 6, 10)) == 0
     assert _rows() == []
+
+
+def test_a_delivery_batch_asks_the_consent_gate_once_for_all_its_stay_expiry_rows(
+    hub_staff, hub_desk_obj, django_assert_max_num_queries
+):
+    """The consent check of `still_due` is loaded per batch (Kind.preload),
+    not queried row by row; a consent withdrawn before the batch starts still
+    cancels its own row and only that one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consult.services.handoffs import consent_withdraw
+    from notifications.services import DeliveryBatch, notification_deliver
+
+    clients = []
+    for i in range(4):
+        client = ClientFactory(registered_desk=hub_desk_obj, period_of_stay_expiry=dt.date(2027, 8, 6 + i))
+        CaseFactory(handling_desk=hub_desk_obj, client=client, assignee=hub_staff, created_by=hub_staff)
+        _consent(client, hub_staff, contact_by_desk=True, given_on=dt.date(2026, 11, 1))
+        clients.append(client)
+    assert run_producers(now=tokyo(2027, 5, 10, 10), only=[STAY_EXPIRY]) == 4
+    consent_withdraw(client=clients[0], by=hub_staff)
+    rows = sorted(_rows(STAY_EXPIRY), key=lambda row: row.pk)
+    with django_assert_max_num_queries(5):  # rows, recipients, cases with clients, the consent gate
+        batch = DeliveryBatch([row.pk for row in rows])
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = {
+            row.occurrence_key: notification_deliver(notification_id=row.pk, now=tokyo(2027, 5, 10, 10, 1), batch=batch)
+            for row in rows
+        }
+    assert not [q["sql"] for q in queries if "consult_consent" in q["sql"]]
+    withdrawn = f"stay_expiry:{clients[0].pk}:2027-08-06"
+    assert outcomes == {row.occurrence_key: "cancelled" if row.occurrence_key == withdrawn else "sent" for row in rows}
