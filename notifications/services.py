@@ -45,6 +45,7 @@ from core.audit import audit_log
 from .models import Channel, Notification, NotificationPreference, State
 from .registry import Draft, kinds
 from .timing import Clocks
+from .unread import forget_unread_counts
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def notification_schedule(*, kind: str, drafts: Iterable[Draft], now: datetime |
     with transaction.atomic():
         before = set(Notification.objects.filter(occurrence_key__in=keys).values_list("occurrence_key", flat=True))
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        forget_unread_counts(draft.recipient_id for draft in drafts)
     return len(set(keys) - before)
 
 
@@ -397,12 +399,15 @@ def notification_mark_read(*, notification: Notification, by) -> Notification:
         raise PermissionDenied
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        forget_unread_counts([by.pk])
         notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
 def notification_mark_all_read(*, by) -> int:
-    return Notification.objects.for_inbox(by).unread().update(read_at=timezone.now())
+    marked = Notification.objects.for_inbox(by).unread().update(read_at=timezone.now())
+    forget_unread_counts([by.pk])
+    return marked
 
 
 def notification_retry(*, notification: Notification, by) -> Notification:
