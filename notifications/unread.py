@@ -92,13 +92,16 @@ def _delete(keys: list[str]) -> None:
         log.warning("notifications: the cache cannot be written", exc_info=True)
 
 
-def forget_unread_counts(user_ids: Iterable[int | None]) -> None:
-    """The counts of these people change: drop them now and at commit."""
+def forget_unread_counts(user_ids: Iterable[int | None], *, at_commit: bool = True) -> None:
+    """The counts of these people change: drop them now and, inside a
+    transaction, again at commit (`at_commit=False`: the caller drops them
+    at commit itself, as `notify` does with its wake-up)."""
     keys = sorted({_key(pk) for pk in user_ids if pk is not None})
     if not keys:
         return
     _delete(keys)
-    transaction.on_commit(lambda: _delete(keys))
+    if at_commit and transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _delete(keys))
 
 
 def _row_changed(sender, instance: Notification, **kwargs) -> None:
