@@ -126,7 +126,7 @@ _MEMO_ATTR = "_case_access_memo"
 
 def case_access(user: User, case: Case) -> CaseAccess:
     """What `user` may see and do with `case` (see the module docstring)."""
-    memo = getattr(case, _MEMO_ATTR, None)
+    memo = request_memo(case, "access")
     if memo is not None and user.pk in memo:
         return memo[user.pk]
     access = _from_capabilities(desk_capabilities(user, case.handling_desk))
@@ -143,9 +143,20 @@ def remember_access(case: Case) -> Case:
     """Let `case_access` answer once per user for this case object: for a
     read-only request that asks it from several places (the case page: the
     view, the timeline hooks, the forms; issue 13).  Never for an object that
-    a service changes afterwards."""
+    a service changes afterwards.  Reads that serve both the access check and
+    the page (the case's hand-offs) are kept with it: `request_memo`."""
     setattr(case, _MEMO_ATTR, {})
     return case
+
+
+def request_memo(case: Case, name: str) -> dict | None:
+    """A dict kept on a case object that `remember_access` marked (None for
+    any other): a selector keeps there what it read for this request, so
+    that the access check and the page do not read it twice."""
+    memo = getattr(case, _MEMO_ATTR, None)
+    if memo is None:
+        return None
+    return memo.setdefault(name, {})
 
 
 # --- fetching through the user's scope --------------------------------------------
@@ -160,14 +171,18 @@ def visible_cases(user: User):
     return Case.objects.visible_to(user, extra=extra_case_scope(user))
 
 
-def get_case_for_user(user: User, pk, *, write: bool = False, details: bool = True) -> Case:
+def get_case_for_user(user: User, pk, *, write: bool = False, details: bool = True, remember: bool = False) -> Case:
     """The case `pk` if `user` may see it (404 otherwise).  403 when they see
     only its summary and `details` are asked for, or when `write` is asked
-    and they may not edit it."""
+    and they may not edit it.  `remember`: the case keeps the answer (and
+    what was read for it) for the rest of a read-only request
+    (`remember_access`)."""
     case = get_object_or_404(
         visible_cases(user).select_related("handling_desk__municipality", "client__residence_municipality", "assignee"),
         pk=_int_pk(pk),
     )
+    if remember:
+        remember_access(case)
     access = case_access(user, case)
     if not access.can_see:
         raise Http404

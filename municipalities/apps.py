@@ -11,10 +11,11 @@ class MunicipalitiesConfig(AppConfig):
         from accounts.mfa import register_role_source
         from core.audit import audit_auth_event
 
-        from . import home_panels
+        from . import calendar, home_panels
         from .visibility import user_roles
 
         home_panels.register()
+        calendar.connect_signals()
         # Which roles require MFA is accounts' policy; the roles are ours.
         register_role_source(user_roles)
         # accounts and core are independent peers: their meeting point is here.

@@ -50,6 +50,7 @@ from core.audit import audit_log
 from .models import Channel, Notification, NotificationPreference, State
 from .registry import Draft, kinds
 from .timing import Clocks
+from .unread import forget_unread_counts
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,13 @@ def channel_for(user_id: int, kind_key: str) -> str:
     return kind.default_channel if kind else Channel.IN_APP
 
 
-def notification_schedule(*, kind: str, drafts: Iterable[Draft], now: datetime | None = None) -> int:
+def notification_schedule(
+    *, kind: str, drafts: Iterable[Draft], now: datetime | None = None, forget_counts_at_commit: bool = True
+) -> int:
     """Insert one pending row per draft that does not exist yet; returns how
     many were new.  The channel comes from the recipient's choice for this
-    kind; e-mail waits for office hours, a digest for the next day's start."""
+    kind; e-mail waits for office hours, a digest for the next day's start.
+    The recipients' cached unread counts are dropped (notifications/unread.py)."""
     now = now or timezone.now()
     drafts = list(drafts)
     if not drafts:
@@ -115,6 +119,7 @@ def notification_schedule(*, kind: str, drafts: Iterable[Draft], now: datetime |
     with transaction.atomic():
         before = set(Notification.objects.filter(occurrence_key__in=keys).values_list("occurrence_key", flat=True))
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    forget_unread_counts((draft.recipient_id for draft in drafts), at_commit=forget_counts_at_commit)
     return len(set(keys) - before)
 
 
@@ -142,8 +147,14 @@ def notify(
         email=email,
         language=language,
     )
-    notification_schedule(kind=kind, drafts=[draft])
-    transaction.on_commit(lambda: wake_for_keys([occurrence_key]))
+    notification_schedule(kind=kind, drafts=[draft], forget_counts_at_commit=False)
+    transaction.on_commit(lambda: _committed(draft.recipient_id, occurrence_key))
+
+
+def _committed(recipient_id: int | None, occurrence_key: str) -> None:
+    """notify's row is committed: the header count shows it, a worker sends it."""
+    forget_unread_counts([recipient_id], at_commit=False)
+    wake_for_keys([occurrence_key])
 
 
 def wake_for_keys(keys: list[str]) -> None:
@@ -446,12 +457,15 @@ def notification_mark_read(*, notification: Notification, by) -> Notification:
         raise PermissionDenied
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        forget_unread_counts([by.pk])
         notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
 def notification_mark_all_read(*, by) -> int:
-    return Notification.objects.for_inbox(by).unread().update(read_at=timezone.now())
+    marked = Notification.objects.for_inbox(by).unread().update(read_at=timezone.now())
+    forget_unread_counts([by.pk])
+    return marked
 
 
 def notification_retry(*, notification: Notification, by) -> Notification:

@@ -3,20 +3,23 @@ and the timeline that merges them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 
 from accounts.models import User
 from core.models import AuditEvent
 
 from .. import timeline
-from ..models import Action, Case, Client, Consultation, FollowUp, HandOff, Topic
+from ..models import Action, Case, Client, Consent, Consultation, ConsultationTopic, FollowUp, HandOff, Topic
+from ..reference_cache import reference_rows
 
 
 @dataclass
@@ -36,14 +39,29 @@ _TIMELINE_ACTIONS = ("update", "close", "reopen", "merge", "forward")
 
 
 def case_consultations(case: Case) -> list[Consultation]:
+    """The case's consultations, newest first, each with `topic_list` (its
+    topics by sort order) and `action_labels`.  One query (issue 13): the
+    topic ids come with each row as an array; the topics themselves from
+    the per-process reference cache (consult.reference_cache), and only a
+    topic no longer active is read, once for all of them."""
+    topic_ids = (
+        ConsultationTopic.objects.filter(consultation_id=OuterRef("pk"))
+        .order_by("topic__sort_order", "topic_id")
+        .values("topic_id")
+    )
     consultations = list(
         Consultation.objects.filter(case=case)
         .select_related("language", "desk", "created_by")
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.select_related("parent").order_by("sort_order")))
+        .annotate(topic_ids=ArraySubquery(topic_ids))
         .order_by("-occurred_at", "-id")
     )
+    topics = {topic.pk: topic for topic in reference_rows("topics")}
+    missing = {pk for consultation in consultations for pk in consultation.topic_ids if pk not in topics}
+    if missing:
+        topics.update((topic.pk, topic) for topic in Topic.objects.filter(pk__in=missing).select_related("parent"))
     labels = dict(Action.choices)
     for consultation in consultations:
+        consultation.topic_list = [topics[pk] for pk in consultation.topic_ids]
         consultation.action_labels = [labels.get(code, code) for code in consultation.actions]
     return consultations
 
@@ -69,10 +87,37 @@ def case_audit_trail(case: Case, *, limit: int = 200) -> list[AuditEvent]:
 def case_links(case: Case, *, user: User) -> tuple[list[Case], list[Case]]:
     """(earlier cases, later cases) linked to `case` (再相談) that `user` may
     see: a link never reveals a case at a desk outside the viewer's scope."""
-    visible = Case.objects.visible_to(user).select_related("client").defer("sensitive_notes")
-    earlier = list(visible.filter(later_cases=case).order_by("-opened_at", "-id"))
-    later = list(visible.filter(earlier_cases=case).order_by("-opened_at", "-id"))
-    return earlier, later
+    # Both directions in one query (issue 13): a row of the link table
+    # (from_case → to_case) says "to_case is an earlier case of from_case".
+    links = Case.earlier_cases.through.objects
+    linked = list(
+        Case.objects.visible_to(user)
+        .annotate(
+            is_earlier=Exists(links.filter(from_case_id=case.pk, to_case_id=OuterRef("pk"))),
+            is_later=Exists(links.filter(from_case_id=OuterRef("pk"), to_case_id=case.pk)),
+        )
+        .filter(Q(is_earlier=True) | Q(is_later=True))
+        .select_related("client")
+        .defer("sensitive_notes")
+        .order_by("-opened_at", "-id")
+    )
+    return [c for c in linked if c.is_earlier], [c for c in linked if c.is_later]
+
+
+def case_consent_withdrawn_on(case: Case) -> date | None:
+    """The day the client withdrew their current consent (None: no client,
+    no consent, or a consent in force) — all the case page shows of it, in
+    one query (issue 13; the consent with its municipalities and
+    organisations took three)."""
+    if case.client_id is None:
+        return None
+    return (
+        Consent.objects.current()
+        .filter(client_id=case.client_id)
+        .order_by("-recorded_at", "-id")
+        .values_list("withdrawn_on", flat=True)
+        .first()
+    )
 
 
 def _field_label(model, name: str) -> str:
@@ -126,6 +171,8 @@ def case_timeline(
     follow_ups: list[FollowUp],
     events: list[AuditEvent],
     case: Case | None = None,
+    linked_cases: Iterable[Case] = (),
+    handoffs: Iterable[HandOff] = (),
 ) -> list[TimelineEntry]:
     """Consultations, follow-ups and recorded changes of one case, newest
     first, with the entries of the sources registered in consult.timeline
@@ -133,29 +180,33 @@ def case_timeline(
     queries, only when such changes exist: the people named in assignee
     changes, the clients named in client changes (by name, never by id), and
     which linked cases (再相談) the viewer may see — a reference at a desk
-    outside their scope is not shown."""
+    outside their scope is not shown.  `linked_cases`: the case's links
+    already read through the same scope (`case_links`), whose references
+    need no query; `handoffs`: the case's hand-offs the viewer may see, read
+    already (`handoffs.case_handoffs`), likewise."""
     user_ids = {value for value in _changed_values(events, "assignee") if isinstance(value, int)}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     references = {value for value in _changed_values(events, "earlier_cases") if isinstance(value, str)}
-    visible_references = (
-        set(Case.objects.visible_to(user).filter(reference__in=references).values_list("reference", flat=True))
-        if references
-        else set()
-    )
+    visible_references = {c.reference for c in linked_cases} & references
+    if references - visible_references:
+        visible_references |= set(
+            Case.objects.visible_to(user)
+            .filter(reference__in=references - visible_references)
+            .values_list("reference", flat=True)
+        )
     client_ids = {value for value in _changed_values(events, "client") if isinstance(value, int)}
     clients = {c.pk: c for c in Client.objects.visible_to(user).filter(pk__in=client_ids)} if client_ids else {}
     follow_up_by_id = {str(f.pk): f for f in follow_ups}
     handoff_ids = {int(e.object_id) for e in events if e.object_type == "consult.handoff" and e.object_id.isdigit()}
-    handoff_by_id = (
-        {
-            str(h.pk): h
+    handoff_by_id = {str(h.pk): h for h in handoffs if h.pk in handoff_ids}
+    unread_ids = {pk for pk in handoff_ids if str(pk) not in handoff_by_id}
+    if unread_ids:
+        handoff_by_id.update(
+            (str(h.pk), h)
             for h in HandOff.objects.visible_to(user)
-            .filter(pk__in=handoff_ids)
+            .filter(pk__in=unread_ids)
             .select_related("from_desk", "to_desk", "to_organisation")
-        }
-        if handoff_ids
-        else {}
-    )
+        )
     entries = [TimelineEntry(at=c.occurred_at, kind="consultation", actor=c.created_by, obj=c) for c in consultations]
     entries += [TimelineEntry(at=f.created_at, kind="follow_up", actor=f.created_by, obj=f) for f in follow_ups]
     for event in events:

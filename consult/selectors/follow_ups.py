@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import calendar
-from municipalities.calendar import closures_for
+from municipalities.calendar import cached_closures_for
 
 from ..models import FollowUpTemplate
 
@@ -18,7 +18,9 @@ from ..models import FollowUpTemplate
 def business_days_later(days: int, *, desk=None, start: date | None = None) -> date:
     """The `days`-th business day after `start` (today) at `desk`."""
     start = start or timezone.localdate()
-    closures = closures_for(desk.municipality_id) if desk is not None else ()
+    # A proposed date, which the person may change: closures from the
+    # per-process cache (the case page's follow-up form; issue 13).
+    closures = cached_closures_for(desk.municipality_id) if desk is not None else ()
     return calendar.add_business_days(start, days, extra_closures=closures)
 
 

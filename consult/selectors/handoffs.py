@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import calendar
+from municipalities.calendar import cached_closures_by_municipality
 from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import user_memberships, visible_desk_ids
@@ -56,16 +57,10 @@ class InvalidCursor(ValueError):
 
 
 # --- business days ----------------------------------------------------------------
-def _closures_by_municipality(municipality_ids) -> dict[int, set]:
-    """Extra closure days of the given municipalities, in one query."""
-    from municipalities.models import MunicipalClosure
-
-    closures: dict[int, set] = {pk: set() for pk in municipality_ids}
-    for municipality_id, day in MunicipalClosure.objects.filter(municipality_id__in=sorted(closures)).values_list(
-        "municipality_id", "date"
-    ):
-        closures[municipality_id].add(day)
-    return closures
+def _closures_by_municipality(municipality_ids) -> dict[int, frozenset]:
+    """Extra closure days of the given municipalities (per-process cache;
+    municipalities.calendar)."""
+    return cached_closures_by_municipality(municipality_ids)
 
 
 def _answering_municipality_id(handoff: HandOff) -> int:
@@ -206,13 +201,23 @@ class ReceivedShare:
 
 
 def received_share(user, case: Case) -> ReceivedShare:
-    ids = sorted(visible_desk_ids(user, Capability.VIEW_CASES))
+    ids = visible_desk_ids(user, Capability.VIEW_CASES)
     share = ReceivedShare()
     if not ids:
         return share
-    share.handoffs = list(
-        HandOff.objects.filter(case=case, to_desk_id__in=ids, status__in=ACCESS_STATUSES).order_by("-sent_at")
-    )
+    visible = _remembered_case_handoffs(case, user)
+    if visible is not None:
+        # The case page (issue 13): the hand-offs it lists are read once and
+        # serve this check too.  Those received at a visible desk are a subset
+        # of the ones visible at all (sent from or to a visible desk), in the
+        # same order (newest first).
+        share.handoffs = [h for h in visible if h.to_desk_id in ids and h.status in ACCESS_STATUSES]
+    else:
+        share.handoffs = list(
+            HandOff.objects.filter(case=case, to_desk_id__in=sorted(ids), status__in=ACCESS_STATUSES).order_by(
+                "-sent_at"
+            )
+        )
     share.client = any(h.travels_client for h in share.handoffs)
     share.notes = any(h.travels_notes for h in share.handoffs)
     share.sensitive = any(
@@ -250,16 +255,32 @@ def register_handoff_grant() -> None:
     register_case_grant(CaseGrant(name="handoffs", scope=received_case_scope, access=handoff_case_access))
 
 
+def _visible_case_handoffs(case: Case, user) -> list[HandOff]:
+    return list(
+        HandOff.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("from_desk", "to_desk__municipality", "to_organisation", "sent_by", "answered_by")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def _remembered_case_handoffs(case: Case, user) -> list[HandOff] | None:
+    """The case's visible hand-offs, read once per request for a case whose
+    access is remembered (consult.access.remember_access); None otherwise."""
+    from ..access import request_memo
+
+    memo = request_memo(case, "handoffs")
+    if memo is None:
+        return None
+    if user.pk not in memo:
+        memo[user.pk] = _visible_case_handoffs(case, user)
+    return memo[user.pk]
+
+
 def case_handoffs(case: Case, user) -> list[HandOff]:
     """The case's hand-offs the user may see (all, for those who see the case)."""
-    return _decorate(
-        list(
-            HandOff.objects.visible_to(user)
-            .filter(case=case)
-            .select_related("from_desk", "to_desk__municipality", "to_organisation", "sent_by", "answered_by")
-        ),
-        timezone.localdate(),
-    )
+    rows = _remembered_case_handoffs(case, user)
+    return _decorate(list(rows) if rows is not None else _visible_case_handoffs(case, user), timezone.localdate())
 
 
 # --- the inboxes -----------------------------------------------------------------------

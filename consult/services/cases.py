@@ -3,8 +3,10 @@ close/reopen, promotion of a quick contact, views recorded, links (再相談).""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +26,8 @@ from ..models import (
     Client,
 )
 from ._permissions import require_case
+
+log = logging.getLogger(__name__)
 
 
 class EditConflict(Exception):
@@ -162,23 +166,65 @@ def case_promote(*, case: Case, by: User, client: Client) -> Case:
 VIEW_AUDIT_THROTTLE = timedelta(minutes=5)
 
 
+def _view_mark_key(case: Case, by: User) -> str:
+    # The person's date_joined keeps a mark theirs even where ids repeat (a
+    # database restored from a backup, or created afresh, while Redis keeps
+    # its keys).
+    return f"consult:case-view:{case.pk}:{by.pk}:{int(by.date_joined.timestamp())}"
+
+
+def _view_mark_read(key: str) -> float | None:
+    try:
+        return cache.get(key)
+    except Exception:  # without the cache, the trail decides
+        log.warning("case views: the cache cannot be read; the audit trail decides", exc_info=True)
+        return None
+
+
+def _view_mark_set(key: str, at: datetime, throttle: timedelta) -> None:
+    remaining = (at + throttle - timezone.now()).total_seconds()
+    if remaining < 1:
+        return
+    try:
+        cache.set(key, at.timestamp(), timeout=int(remaining))
+    except Exception:  # the next view reads the trail instead
+        log.warning("case views: the cache cannot be written", exc_info=True)
+
+
 def case_record_view(*, case: Case, by: User, throttle: timedelta = VIEW_AUDIT_THROTTLE):
     """Record that `by` opened the case page (DESIGN §8: who viewed personal data).
 
     Throttled: a reload by the same person within `throttle` of their last
     recorded view adds nothing, so the trail shows visits, not refreshes.
-    The check reads the trail itself (index audit_case_at_idx), not a cache,
-    so it holds across processes.  Returns the new event, or None."""
+    The trail decides (index audit_case_at_idx), across processes.  To spare
+    a reload that read (issue 13), a mark in the shared cache (Redis) says
+    "this person's view of this case is in the trail, recorded at T" until
+    T + throttle.  It is set only for an event that is in the trail: one
+    found there at once, one written here once its transaction commits (a
+    rolled-back view leaves no mark).  No mark (a first visit, an expired
+    or lost key, no cache): the trail is read as before.  Returns the new
+    event, or None."""
     from core.models import AuditEvent
 
     if not getattr(by, "is_authenticated", False):
         return None
-    recent = AuditEvent.objects.filter(
-        case=case, actor=by, action=AuditEvent.Action.VIEW, at__gte=timezone.now() - throttle
-    )
-    if recent.exists():
+    key = _view_mark_key(case, by)
+    now = timezone.now()
+    marked_at = _view_mark_read(key)
+    if marked_at is not None and now.timestamp() - marked_at < throttle.total_seconds():
         return None
-    return audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk)
+    last = (
+        AuditEvent.objects.filter(case=case, actor=by, action=AuditEvent.Action.VIEW, at__gte=now - throttle)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if last is not None:
+        _view_mark_set(key, last, throttle)
+        return None
+    event = audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk)
+    transaction.on_commit(lambda: _view_mark_set(key, event.at, throttle))
+    return event
 
 
 def case_link_earlier(*, case: Case, earlier: Case, by: User) -> Case:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consult import timeline
-from consult.access import case_access, get_case_for_user, get_follow_up_for_user, remember_access
+from consult.access import case_access, get_case_for_user, get_follow_up_for_user
 from consult.forms.cases import CaseCloseForm, CaseEditForm, CaseListFilterForm, CaseReopenForm, EarlierCaseForm
 from consult.forms.follow_ups import FollowUpForm, FollowUpStatusForm
 from consult.models import Case, CaseOutcome, CaseStatus
@@ -133,11 +133,18 @@ def _render_case(request, case: Case, **forms):
     events = case_page.case_change_events(case)
     earlier, later = case_page.case_links(case, user=user)
     access = case_access(user, case)
+    handoffs = handoff_selectors.case_handoffs(case, user)
     context = {
         "case": case,
         "access": access,
         "timeline": case_page.case_timeline(
-            user=user, consultations=consultations, follow_ups=follow_ups, events=events, case=case
+            user=user,
+            consultations=consultations,
+            follow_ups=follow_ups,
+            events=events,
+            case=case,
+            linked_cases=earlier + later,
+            handoffs=handoffs,
         ),
         "consultations": consultations,
         "open_follow_ups": [f for f in follow_ups if f.status == f.Status.OPEN],
@@ -155,18 +162,18 @@ def _render_case(request, case: Case, **forms):
         "add_consultation_url": reverse("consult:case_consultation_new", args=[case.pk]),
         "extra_links": timeline.case_links(case=case, user=user),
         "is_closed": case.status == CaseStatus.CLOSED,
-        "handoffs": handoff_selectors.case_handoffs(case, user),
+        "handoffs": handoffs,
         "forward_url": reverse("consult:handoff_new", args=[case.pk])
         if handoff_services.acts_for(user, case.handling_desk_id)
         else "",
-        "consent": handoff_services.consent_current(case.client) if case.client_id else None,
+        "consent_withdrawn_on": case_page.case_consent_withdrawn_on(case),
     }
     return render(request, "consult/case_detail.html", context)
 
 
 @require_GET
 def case_detail(request, pk: int):
-    case = remember_access(get_case_for_user(request.user, pk))
+    case = get_case_for_user(request.user, pk, remember=True)
     # Who opened a page with personal data (DESIGN §8); a reload within
     # case_services.VIEW_AUDIT_THROTTLE adds nothing.
     case_services.case_record_view(case=case, by=request.user)

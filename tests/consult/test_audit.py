@@ -61,6 +61,45 @@ def test_a_visit_after_the_throttle_window_is_recorded(hub_staff, case):
     assert views_of(case, hub_staff).count() == 2
 
 
+# The view mark in Redis (issue 13): set once the event is in the trail, it
+# spares a reload the read of the trail; the trail still decides without it.
+def test_a_reload_reads_nothing_once_the_view_is_in_the_trail(hub_staff, case, redis_cache):
+    from django.test import TestCase
+    from django.test.utils import CaptureQueriesContext
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.case_record_view(case=case, by=hub_staff) is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert services.case_record_view(case=case, by=hub_staff) is None
+    assert queries.captured_queries == []
+    assert views_of(case, hub_staff).count() == 1
+
+
+def test_without_the_mark_the_trail_decides(hub_staff, case, redis_cache):
+    from consult.services.cases import _view_mark_key
+
+    assert services.case_record_view(case=case, by=hub_staff) is not None
+    redis_cache.delete(_view_mark_key(case, hub_staff))  # lost, evicted or never set
+    assert services.case_record_view(case=case, by=hub_staff) is None
+    assert views_of(case, hub_staff).count() == 1
+
+
+def test_a_view_rolled_back_leaves_no_mark(hub_staff, case, redis_cache):
+    from django.test import TestCase
+
+    class Undone(Exception):
+        pass
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        with pytest.raises(Undone), transaction.atomic():
+            assert services.case_record_view(case=case, by=hub_staff) is not None
+            raise Undone
+        assert not views_of(case, hub_staff).exists()
+        # Nothing in the trail, so nothing may hold the next view back.
+        assert services.case_record_view(case=case, by=hub_staff) is not None
+    assert views_of(case, hub_staff).count() == 1
+
+
 def test_failed_lookups_record_nothing(client, ibara_clerk, case):
     as_user(client, ibara_clerk)
     assert client.get(reverse("consult:case_detail", args=[case.pk])).status_code == 404

@@ -137,3 +137,70 @@ def test_a_partner_coordinator_gets_404_for_a_hub_desks_row(client, ibara, faile
     assert client.get(reverse("notifications:operator")).status_code == 200
     assert "SMTP relay" not in client.get(reverse("notifications:operator")).content.decode()
     assert client.post(reverse("notifications:retry", args=[failed.pk])).status_code == 404
+
+
+# --- the unread count in the header, cached per person (issue 13) ---------------
+def _header_count(client) -> int:
+    html = client.get(reverse("home")).content.decode()
+    marker = 'data-testid="unread-count">'
+    if marker not in html:
+        return 0
+    return int(html.split(marker, 1)[1].split("<", 1)[0])
+
+
+def test_a_new_notification_shows_in_the_header_at_once(client, hub_staff, follow_up_for, redis_cache):
+    from notifications.services import notification_mark_all_read, notify
+
+    _login(client, hub_staff)
+    assert _header_count(client) == 0  # now cached for this person
+    follow_up = follow_up_for(hub_staff, due_date=timezone.localdate())
+    notify(  # a bulk insert (INSERT … ON CONFLICT DO NOTHING): no model signal
+        kind=DUE,
+        occurrence_key=f"test-unread:{follow_up.pk}:1",
+        recipient=hub_staff,
+        obj=follow_up,
+        desk=follow_up.case.handling_desk,
+        at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    assert _header_count(client) == 1
+    second = Notification.objects.create(  # one row saved
+        recipient=hub_staff,
+        kind=DUE,
+        content_type=ContentType.objects.get_for_model(follow_up),
+        object_id=follow_up.pk,
+        occurrence_key=f"test-unread:{follow_up.pk}:2",
+        visible_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    assert _header_count(client) == 2
+    assert client.post(reverse("notifications:mark_read", args=[second.pk])).status_code == 302
+    assert _header_count(client) == 1
+    notification_mark_all_read(by=hub_staff)
+    assert _header_count(client) == 0
+
+
+def test_a_notification_shows_in_the_header_when_it_becomes_visible(client, hub_staff, follow_up_for, redis_cache):
+    """An e-mail reminder held for office hours shows in the portal from its
+    visible_at, with no write to drop the cached count: the count is kept
+    no longer than that moment."""
+    import time
+
+    follow_up = follow_up_for(hub_staff, due_date=timezone.localdate())
+    Notification.objects.create(
+        recipient=hub_staff,
+        kind=DUE,
+        content_type=ContentType.objects.get_for_model(follow_up),
+        object_id=follow_up.pk,
+        occurrence_key=f"test-unread-later:{follow_up.pk}",
+        visible_at=timezone.now() + dt.timedelta(seconds=2),
+    )
+    _login(client, hub_staff)
+    assert _header_count(client) == 0
+    time.sleep(2.2)
+    assert _header_count(client) == 1
+
+
+def test_the_cached_count_is_one_persons_own(client, hub_staff, coordinator, reminder, redis_cache):
+    _login(client, hub_staff)
+    assert _header_count(client) == 1
+    _login(client, coordinator)
+    assert _header_count(client) == 0
