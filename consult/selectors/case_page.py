@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -89,14 +90,23 @@ def case_links(case: Case, *, user: User) -> tuple[list[Case], list[Case]]:
     see: a link never reveals a case at a desk outside the viewer's scope."""
     # Both directions in one query (issue 13): a row of the link table
     # (from_case → to_case) says "to_case is an earlier case of from_case".
-    links = Case.earlier_cases.through.objects
+    # The linked ids come from a UNION on the link table's two indexes; an OR
+    # of the two EXISTS made PostgreSQL test every visible case (0.5 s at 1M).
+    through = Case.earlier_cases.through
+    links = through.objects
+    table = through._meta.db_table
+    linked_ids = RawSQL(  # noqa: S611 - %s parameters; the table name is the model's own
+        f"SELECT to_case_id FROM {table} WHERE from_case_id = %s "  # noqa: S608 - the model's own table name
+        f"UNION SELECT from_case_id FROM {table} WHERE to_case_id = %s",
+        [case.pk, case.pk],
+    )
     linked = list(
         Case.objects.visible_to(user)
+        .filter(pk__in=linked_ids)
         .annotate(
             is_earlier=Exists(links.filter(from_case_id=case.pk, to_case_id=OuterRef("pk"))),
             is_later=Exists(links.filter(from_case_id=OuterRef("pk"), to_case_id=case.pk)),
         )
-        .filter(Q(is_earlier=True) | Q(is_later=True))
         .select_related("client")
         .defer("sensitive_notes")
         .order_by("-opened_at", "-id")
