@@ -36,6 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -349,7 +350,10 @@ def _count_and_page_ids(
     match set is counted and sorted by (column, id) in the same direction
     as the page's ORDER BY.  The ids are only meaningful when the count is
     ≤ cap (otherwise the set was cut off before sorting)."""
-    inner_sql, inner_params = qs.order_by().values_list("pk", column)[: cap + 1].query.sql_with_params()
+    try:
+        inner_sql, inner_params = qs.order_by().values_list("pk", column)[: cap + 1].query.sql_with_params()
+    except EmptyResultSet:  # Django proved the match empty without asking (e.g. no visible desk)
+        return 0, []
     order = "DESC" if reverse_order else "ASC"
     where, params = "", list(inner_params)
     if keyset is not None:

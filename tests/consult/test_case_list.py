@@ -465,3 +465,16 @@ def test_a_name_search_counts_exactly_only_up_to_its_own_cap(client, hub_staff, 
     assert [c.reference for c in back.rows] == expected[:10]
     # The plain list is counted up to its own cap.
     assert selectors.case_list(user=hub_staff, per_page=10).count == 13
+
+
+@pytest.mark.parametrize("q", ["・", "!!"])
+def test_a_name_search_with_nothing_to_match_is_an_empty_page_not_an_error(client, hub_staff, hub_desk, q):
+    """Found by the hypothesis fuzzing of every form: a query with no name
+    characters left after normalisation makes Django prove the match empty
+    before asking the database (EmptyResultSet); the list says "0 cases"."""
+    make_case(hub_desk, hub_staff)
+    page = selectors.case_list(user=hub_staff, filters=selectors.CaseFilters(q=q))
+    assert (page.count, page.rows, page.count_capped) == (0, [], False)
+    response = get(client, hub_staff, q=q)
+    assert response.status_code == 200
+    assert references(response) == []
