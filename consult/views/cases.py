@@ -30,7 +30,6 @@ from consult.selectors import handoffs as handoff_selectors
 from consult.selectors.people import colleagues_for_desk
 from consult.services import cases as case_services
 from consult.services import follow_ups as follow_up_services
-from consult.services import handoffs as handoff_services
 from consult.services.cases import EditConflict
 from core.audit import audit_views
 from municipalities.roles import Capability
@@ -164,7 +163,7 @@ def _render_case(request, case: Case, **forms):
         "is_closed": case.status == CaseStatus.CLOSED,
         "handoffs": handoffs,
         "forward_url": reverse("consult:handoff_new", args=[case.pk])
-        if handoff_services.acts_for(user, case.handling_desk_id)
+        if handoff_selectors.acts_for(user, case.handling_desk_id)
         else "",
         "consent_withdrawn_on": case_page.case_consent_withdrawn_on(case),
     }

@@ -173,7 +173,7 @@ def handoff_complete(request, pk: int):
 def handoff_new(request, pk: int):
     user = request.user
     case = get_case_for_user(user, pk)
-    if not services.acts_for(user, case.handling_desk_id):
+    if not selectors.acts_for(user, case.handling_desk_id):
         raise PermissionDenied
     form_kwargs = {
         "case": case,
