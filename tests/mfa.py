@@ -55,18 +55,25 @@ def fresh_code(user, secret: str) -> str:
     and one either side (MFA_TOTP_TOLERANCE) but each code only once.  The
     suite signs one person in far more often than a person could (several
     times in 30 s); rather than wait for a new step, it clears allauth's
-    used-code marker of the current step, as it clears the sign-in rate
-    limit.  The replay guard itself is tested without this helper."""
+    used-code marker, as it clears the sign-in rate limit.  The replay guard
+    itself is tested without this helper.
+
+    Only the next step's code or the current one is ever given: the
+    previous step's code stops being accepted the moment the clock crosses
+    into a new step, which happened between this function and the server's
+    check in one CI run ("second factor refused").  The next step's code
+    stays valid for at least 30 s from now, so it is the one cleared and
+    reused when both are taken."""
     from allauth.mfa.totp.internal.auth import TOTP
     from django.core.cache import cache
 
     authenticator = TOTP(totp_authenticator(user))
     now = int(time.time()) // PERIOD
-    for counter in (now, now + 1, now - 1):
+    for counter in (now + 1, now):
         code = totp_at(secret, counter)
         if cache.get(authenticator._get_used_cache_key(code)) is None:
             return code
-    code = totp_at(secret, now)
+    code = totp_at(secret, now + 1)
     cache.delete(authenticator._get_used_cache_key(code))
     return code
 
