@@ -20,12 +20,13 @@ on indexes that lead with the desk — cheap at national scale.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q, QuerySet
+from django.db import connections, router
+from django.db.models import Q, QuerySet
 
-from .models import Desk, Membership, MembershipQuerySet, Municipality
+from .models import Consortium, Desk, Membership, MembershipQuerySet, Municipality
 from .roles import ROLE_CAPABILITIES, Capability
 
 if TYPE_CHECKING:
@@ -51,6 +52,72 @@ def clear_visibility_cache(user: AnyUser) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def _columns(model, alias: str) -> list[str]:
+    return [f'{alias}."{field.column}"' for field in model._meta.concrete_fields]
+
+
+_MEMBERSHIP_PARTS = (
+    (Membership, "m"),
+    (Municipality, "mu"),
+    (Consortium, "co"),
+    (Desk, "d"),
+)
+
+
+@lru_cache(maxsize=1)
+def _memberships_sql() -> str:
+    """The memberships of one user with their municipality, its consortium,
+    their usual desk and the desk ids of the municipality and of the
+    consortium: one statement, written once per process.
+
+    Every page asks for these (the MFA policy, the visibility rule), and the
+    ORM spent several milliseconds per request compiling the same
+    select_related + two ArraySubquery statement (issue 13, decision 0018).
+    The columns come from the models' own field lists, so a new field is
+    picked up without touching this."""
+    user_table = Membership._meta.get_field("user").related_model._meta.db_table
+    columns = ", ".join(column for model, alias in _MEMBERSHIP_PARTS for column in _columns(model, alias))
+    desk, municipality = Desk._meta.db_table, Municipality._meta.db_table
+    return (
+        f"SELECT {columns}, "  # noqa: S608 - table and column names from the models, the user id a parameter
+        f"ARRAY(SELECT md.id FROM {desk} md WHERE md.municipality_id = m.municipality_id), "
+        f"ARRAY(SELECT cd.id FROM {desk} cd JOIN {municipality} cm ON cm.id = cd.municipality_id "
+        f"WHERE cm.consortium_id = mu.consortium_id) "
+        f"FROM {Membership._meta.db_table} m "
+        f"JOIN {user_table} u ON u.id = m.user_id "
+        f"JOIN {municipality} mu ON mu.id = m.municipality_id "
+        f"LEFT JOIN {Consortium._meta.db_table} co ON co.id = mu.consortium_id "
+        f"LEFT JOIN {desk} d ON d.id = m.desk_id "
+        f"WHERE m.user_id = %s AND m.active AND u.is_active "
+        f'ORDER BY mu."code", m."role"'
+    )
+
+
+def _load_memberships(user: AnyUser) -> list[Membership]:
+    """`Membership.objects.active().filter(user=user)` with municipality,
+    consortium and desk loaded and the two desk-id arrays annotated, as model
+    instances (tests/municipalities compare it with that queryset)."""
+    db = router.db_for_read(Membership)
+    with connections[db].cursor() as cursor:
+        cursor.execute(_memberships_sql(), [user.pk])
+        rows = cursor.fetchall()
+    names = [[field.attname for field in model._meta.concrete_fields] for model, _alias in _MEMBERSHIP_PARTS]
+    memberships = []
+    for row in rows:
+        start, objects = 0, []
+        for (model, _alias), attnames in zip(_MEMBERSHIP_PARTS, names, strict=True):
+            values = row[start : start + len(attnames)]
+            start += len(attnames)
+            objects.append(None if values[0] is None else model.from_db(db, attnames, values))
+        membership, municipality, consortium, desk = objects
+        municipality._state.fields_cache["consortium"] = consortium
+        membership._state.fields_cache["municipality"] = municipality
+        membership._state.fields_cache["desk"] = desk
+        membership.municipality_desk_ids, membership.consortium_desk_ids = row[start], row[start + 1]
+        memberships.append(membership)
+    return memberships
+
+
 def _memberships_with(user: AnyUser, capability: str) -> list[Membership]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
@@ -59,22 +126,7 @@ def _memberships_with(user: AnyUser, capability: str) -> list[Membership]:
         # The desks of each membership's municipality and of its consortium
         # come with the memberships (two array subqueries), so the visible
         # desks of any capability cost no second query (issue 13).
-        memberships = list(
-            Membership.objects.active()
-            .filter(user=user)
-            .select_related("municipality__consortium", "desk")
-            .annotate(
-                municipality_desk_ids=ArraySubquery(
-                    Desk.objects.filter(municipality_id=OuterRef("municipality_id")).order_by().values("pk")
-                ),
-                consortium_desk_ids=ArraySubquery(
-                    Desk.objects.filter(municipality__consortium_id=OuterRef("municipality__consortium_id"))
-                    .order_by()
-                    .values("pk")
-                ),
-            )
-            .order_by("municipality__code", "role")
-        )
+        memberships = _load_memberships(user)
         _cache(user)["memberships"] = memberships
     return [m for m in memberships if m.has(capability)]
 

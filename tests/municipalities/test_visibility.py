@@ -208,3 +208,62 @@ def test_visible_consortium_ids_are_the_consortia_of_the_visible_desks(
     for user in (hub_staff, coordinator, ibara_clerk, ibara_stats, outsider, second_consortium["staff"]):
         desks = Desk.objects.filter(pk__in=visible_desk_ids(user))
         assert visible_consortium_ids(user) == frozenset(desks.values_list("municipality__consortium_id", flat=True))
+
+
+def test_memberships_loaded_in_one_statement_equal_the_orm_query(ibara, soja, kurashiki, reference_data):
+    """The memberships every request reads (municipalities.visibility, one
+    hand-written statement for speed) are what the ORM query they replace
+    returns: the same rows in the same order, with municipality, consortium,
+    usual desk and the two desk-id arrays — also for a municipality outside
+    any consortium, a membership with no usual desk and an inactive one."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    from municipalities.visibility import _load_memberships
+
+    alone = MunicipalityFactory(consortium=None, name_ja="岡山テスト市")
+    user = UserFactory(username="t-many-hats")
+    MembershipFactory(user=user, municipality=kurashiki, role="coordinator", desk=kurashiki.desks.first())
+    MembershipFactory(user=user, municipality=ibara, role="partner_clerk", desk=None)
+    MembershipFactory(user=user, municipality=soja, role="statistics_viewer", active=False)
+    MembershipFactory(user=user, municipality=alone, role="counter_staff", desk=None)
+    expected = list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("municipality__consortium", "desk")
+        .annotate(
+            municipality_desk_ids=ArraySubquery(
+                Desk.objects.filter(municipality_id=OuterRef("municipality_id")).order_by().values("pk")
+            ),
+            consortium_desk_ids=ArraySubquery(
+                Desk.objects.filter(municipality__consortium_id=OuterRef("municipality__consortium_id"))
+                .order_by()
+                .values("pk")
+            ),
+        )
+        .order_by("municipality__code", "role")
+    )
+
+    def shape(memberships):
+        return [
+            (
+                m.pk,
+                m.role,
+                m.active,
+                m.created_at,
+                m.municipality.pk,
+                m.municipality.name_ja,
+                m.municipality.name_en,
+                m.municipality.consortium
+                and (m.municipality.consortium.pk, m.municipality.consortium.hub_municipality_id),
+                m.desk and (m.desk.pk, m.desk.code, m.desk.active),
+                sorted(m.municipality_desk_ids),
+                sorted(m.consortium_desk_ids),
+            )
+            for m in memberships
+        ]
+
+    loaded = _load_memberships(user)
+    assert len(loaded) == 3
+    assert shape(loaded) == shape(expected)
+    assert all(not m._state.adding for m in loaded)
