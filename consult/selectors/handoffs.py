@@ -25,7 +25,7 @@ from municipalities.models import Desk
 from municipalities.roles import Capability
 from municipalities.visibility import user_memberships, visible_desk_ids
 
-from ..models import Case, ConsentBasis, HandOff, HandOffKind, HandOffStatus
+from ..models import Case, Client, Consent, ConsentBasis, HandOff, HandOffKind, HandOffStatus
 from ..models.handoffs import ACCESS_STATUSES
 
 ANSWER_WITHIN_BUSINESS_DAYS = 2
@@ -382,4 +382,17 @@ def handoff_history(handoff: HandOff) -> list:
         .exclude(action="view")
         .select_related("actor")
         .order_by("at", "id")
+    )
+
+
+def consent_current(client: Client | None) -> Consent | None:
+    """The client's latest consent (in force or withdrawn), or None."""
+    if client is None:
+        return None
+    return (
+        Consent.objects.current()
+        .filter(client=client)
+        .select_related("explanation_language", "recorded_by", "withdrawn_by")
+        .prefetch_related("municipalities", "organisations")
+        .first()
     )

@@ -34,7 +34,7 @@ from municipalities.visibility import user_can
 
 from ..models import Case, Client, Consent, ConsentBasis, HandOff, HandOffKind, HandOffStatus, Language, Organisation
 from ..models.handoffs import OPEN_STATUSES
-from ..selectors.handoffs import acts_for
+from ..selectors.handoffs import acts_for, consent_current
 
 
 class HandOffStateError(Exception):
@@ -149,19 +149,6 @@ def consent_withdraw(*, client: Client, by, withdrawn_on: date | None = None) ->
             _audit_both_sides(handoff, by=by, action="update", summary="consent withdrawn")
     consent.refresh_from_db()
     return consent
-
-
-def consent_current(client: Client | None) -> Consent | None:
-    """The client's latest consent (in force or withdrawn), or None."""
-    if client is None:
-        return None
-    return (
-        Consent.objects.current()
-        .filter(client=client)
-        .select_related("explanation_language", "recorded_by", "withdrawn_by")
-        .prefetch_related("municipalities", "organisations")
-        .first()
-    )
 
 
 # --- the consent gate ------------------------------------------------------------

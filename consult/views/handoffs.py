@@ -86,7 +86,7 @@ def _render_detail(request, handoff, *, decline_form=None, status=200):
         "handoff": handoff,
         "case": handoff.case,
         "access": access,
-        "consent": services.consent_current(handoff.case.client) if handoff.case.client_id else None,
+        "consent": selectors.consent_current(handoff.case.client) if handoff.case.client_id else None,
         "consultations": consultations,
         "topics": _case_topics(handoff.case),
         "decline_form": decline_form or DeclineForm(),
@@ -212,6 +212,6 @@ def handoff_new(request, pk: int):
         "case": case,
         "form": form,
         "refusal": refusal,
-        "consent": services.consent_current(case.client) if case.client_id else None,
+        "consent": selectors.consent_current(case.client) if case.client_id else None,
     }
     return render(request, "consult/handoffs/new.html", context)
