@@ -164,6 +164,10 @@ def test_confirm_complete_through_the_pages(client, hub_booking, hub_staff, vi_i
     hub_booking.refresh_from_db()
     assert hub_booking.status == BookingStatus.COMPLETED and hub_booking.actual_minutes == 55
     assert hub_booking.cost == 55 * vi_interpreter.rate_per_minute
+    # The cost as every money figure of the portal shows it (core/templatetags/numbers.py `yen`).
+    shown = client.get(url("booking_detail", hub_booking.pk)).text
+    expected_cost = f"¥{round(hub_booking.cost):,}"
+    assert f'data-testid="booking-cost">{expected_cost} ' in shown
 
 
 def test_a_clash_is_refused_with_the_clash_named(client, hub_case, hub_staff, coordinator, vi_interpreter, vietnamese):
