@@ -16,7 +16,7 @@ from html import escape as _escape
 
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.formats import localize
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, mark_safe
 
 _W = "django/forms/widgets/"
 # Templates that are nothing but {% include "django/forms/widgets/input.html" %}.
@@ -153,3 +153,17 @@ class IntakeRenderer(BaseRenderer):
 
 
 INTAKE_RENDERER = IntakeRenderer()
+
+
+def mark_chosen(html: str, *, tag_start: str, values, word: str) -> str:
+    """`html` (a kept list of options or checkboxes, none chosen) with
+    ` selected` or ` checked` added to the tag of each chosen value: the tag
+    that starts with `tag_start` followed by the value and its closing quote.
+    Attribute values are escaped, so the first ">" after it ends the tag."""
+    for value in values:
+        start = html.find(f'{tag_start}{_escape(str(value))}"')
+        if start < 0:
+            continue
+        end = html.index(">", start)
+        html = f"{html[:end]} {word}{html[end:]}"
+    return mark_safe(html)  # noqa: S308 - rendered (escaped) markup; only " selected"/" checked" added

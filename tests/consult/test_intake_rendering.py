@@ -1,6 +1,8 @@
 """The intake screen's fast rendering (issue 13) writes the same markup as
 Django's templates: every widget of the intake and client forms, unbound,
-bound and with errors, compared byte for byte with the default renderer."""
+bound and with errors, compared byte for byte with the default renderer;
+the option lists kept per process mark what a form sent back chose, never
+leak it into the next page, and follow a renamed topic or language."""
 
 import re
 import uuid
@@ -9,10 +11,12 @@ import pytest
 from django.forms.renderers import get_default_renderer
 from django.utils import timezone, translation
 
+from consult import reference_cache
 from consult.forms.clients import ClientForm
 from consult.forms.intake import IntakeForm
-from consult.forms.renderers import IntakeRenderer
+from consult.forms.renderers import IntakeRenderer, mark_chosen
 from consult.models import Language, Topic
+from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +120,83 @@ def test_bound_intake_form_marks_what_was_posted(hub_staff, hub_desk):
     assert "Fragen &lt;b&gt;&quot;Visa&quot;&lt;/b&gt; &amp; 在留</textarea>" in notes
     desk = str(form["desk"])
     assert f'<option value="{hub_desk.pk}" selected>' in desk
+
+
+# --- the kept option lists (topics, languages, nationalities, desks) ------------
+NEW = "/consultations/new/"
+
+
+def _topics_of(html):
+    return html.split('<ul class="topic-tree" id="topic-list">')[1].split('<p class="topic-summary"')[0]
+
+
+def _select_of(html, name):
+    return re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+
+
+def test_a_form_sent_back_ticks_what_was_chosen_and_the_next_page_does_not(client, hub_staff, hub_desk):
+    reference_cache.clear_reference_cache()
+    as_user(client, hub_staff)
+    client.get(NEW)  # the lists are kept, nothing chosen
+    chosen = list(Topic.objects.active().order_by("pk")[:2])
+    vietnamese = Language.objects.get(code="vi")
+    response = client.post(
+        NEW,
+        {
+            **_intake_data(desk=str(hub_desk.pk), minutes="-1"),
+            "topics": [str(t.pk) for t in chosen],
+            "client_choice": "new",
+            **_client_data(),
+        },
+    )
+    assert response.status_code == 200  # sent back: minutes is wrong
+    html = response.content.decode()
+    topics = _topics_of(html)
+    assert sorted(re.findall(r'value="(\d+)" id="id_topics_\d+" checked>', topics)) == sorted(str(t.pk) for t in chosen)
+    assert topics.count(" checked") == 2
+    language = _select_of(html, "language")
+    assert re.findall(r'<option value="(\d+)"[^>]* selected>', language) == [str(vietnamese.pk)]
+    nationality = _select_of(html, "nationality")
+    assert re.findall(r'<option value="(\w*)"[^>]* selected>', nationality) == ["VN"]
+
+    # The next page comes from the same kept lists: nothing of the above in it.
+    html = client.get(NEW).content.decode()
+    assert " checked" not in _topics_of(html)
+    assert " selected" not in _select_of(html, "language")
+    assert re.findall(r'<option value="(\w*)"[^>]* selected>', _select_of(html, "nationality")) == [""]
+    # ?language= (the language card) still starts the form in that language.
+    html = client.get(NEW, {"language": "vi"}).content.decode()
+    assert re.findall(r'<option value="(\d+)"[^>]* selected>', _select_of(html, "language")) == [str(vietnamese.pk)]
+
+
+def test_a_renamed_topic_or_language_shows_once_the_kept_lists_are_dropped(client, hub_staff, hub_desk):
+    reference_cache.clear_reference_cache()
+    as_user(client, hub_staff)
+    client.get(NEW)
+    topic = Topic.objects.active().order_by("pk").first()
+    topic.name_ja = "改名した相談分野"
+    topic.save()  # as the admin does: the kept rows and lists are dropped
+    language = Language.objects.get(code="vi")
+    language.name_ja = "改名した言語"
+    language.save()
+    html = client.get(NEW).content.decode()
+    assert f'<label for="id_topics_{topic.pk}">改名した相談分野' in _topics_of(html)
+    assert "改名した言語" in _select_of(html, "language")
+
+
+def test_the_desk_options_are_the_desks_the_form_accepts(hub_staff, ibara_clerk):
+    for user in (hub_staff, ibara_clerk):
+        form = IntakeForm(user=user)
+        assert [(value, label) for value, label in form.fields["desk"].choices] == [
+            (desk.pk, str(desk)) for desk in form.fields["desk"].queryset
+        ]
+
+
+def test_mark_chosen_marks_only_the_exact_value():
+    html = '<option value="1">a</option><option value="12" data-search="x&gt;y">b</option><option value="">—</option>'
+    assert mark_chosen(html, tag_start='<option value="', values=["12"], word="selected") == (
+        '<option value="1">a</option><option value="12" data-search="x&gt;y" selected>b</option><option value="">—</option>'
+    )
+    assert mark_chosen(html, tag_start='<option value="', values=["", "3", '1"'], word="selected") == (
+        '<option value="1">a</option><option value="12" data-search="x&gt;y">b</option><option value="" selected>—</option>'
+    )
