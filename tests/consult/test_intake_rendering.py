@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.forms.renderers import get_default_renderer
+from django.template import engines
 from django.utils import timezone, translation
 
 from consult import reference_cache
@@ -204,3 +205,30 @@ def test_mark_chosen_marks_only_the_exact_value():
     assert mark_chosen(html, tag_start='<option value="', values=["", "3", '1"'], word="selected") == (
         '<option value="1">a</option><option value="12" data-search="x&gt;y">b</option><option value="" selected>—</option>'
     )
+
+
+# --- the field wrapper: {% intake_field %} is forms/field.html ------------------
+def _assert_same_wrapper(form):
+    form.is_bound and form.is_valid()
+    engine = engines["django"]
+    include = engine.from_string('{% include "forms/field.html" with field=field wide=wide %}')
+    tag = engine.from_string("{% load intake_fields %}{% intake_field field wide=wide %}")
+    for name in form.fields:
+        for wide in (False, True):
+            context = {"field": form[name], "wide": wide}
+            assert tag.render(context) == include.render(context), (name, wide)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_intake_field_tag_writes_forms_field_html(hub_staff, hub_desk, language):
+    with translation.override(language):
+        _assert_same_wrapper(IntakeForm(user=hub_staff))
+        _assert_same_wrapper(IntakeForm(user=hub_staff, quick=True))
+        _assert_same_wrapper(IntakeForm(_intake_data(desk=str(hub_desk.pk)), user=hub_staff))
+        _assert_same_wrapper(
+            IntakeForm(
+                _intake_data(minutes="-3", topics=[], outcome="", channel="x", follow_up_note="<b>"), user=hub_staff
+            )
+        )
+        _assert_same_wrapper(ClientForm(user=hub_staff))
+        _assert_same_wrapper(ClientForm(_client_data(birth_year="1800", nationality="XX"), user=hub_staff))
