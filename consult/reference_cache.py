@@ -59,6 +59,7 @@ def clear_reference_cache(**kwargs) -> None:
     _reference_cache.clear()
     _people_cache.clear()
     _panel_cache.clear()
+    _fragment_cache.clear()
     label_search_text.cache_clear()
 
 
@@ -113,6 +114,26 @@ def rendered_filter_panel(key: tuple, render: Callable[[], str]) -> str:
     if len(_panel_cache) >= PANEL_CACHE_MAX:
         _panel_cache.clear()
     _panel_cache[key] = (now, html)
+    return html
+
+
+# --- the intake screen's long lists, rendered --------------------------------
+# The topic checkboxes, the language, nationality and residence status
+# options: the same HTML for everyone with the same language (issue 13).
+# Kept without any choice marked; the view marks what is selected
+# (consult/forms/renderers.py, mark_chosen).  Dropped with the rows.
+_fragment_cache: dict[tuple, tuple[float, str]] = {}
+
+
+def rendered_fragment(key: tuple, render: Callable[[], str]) -> str:
+    now = time.monotonic()
+    hit = _fragment_cache.get(key)
+    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+        return hit[1]
+    html = render()
+    if len(_fragment_cache) >= PANEL_CACHE_MAX:
+        _fragment_cache.clear()
+    _fragment_cache[key] = (now, html)
     return html
 
 

@@ -6,7 +6,9 @@ import uuid
 from datetime import timedelta
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consult.models import (
@@ -15,7 +17,7 @@ from consult.models import (
     Channel,
     InterpretationMode,
 )
-from consult.reference_cache import reference_rows
+from consult.reference_cache import reference_rows, rendered_fragment
 from consult.selectors.follow_ups import follow_up_proposals
 from municipalities.models import Desk
 from municipalities.roles import Capability
@@ -25,12 +27,12 @@ from .fields import (
     NOTE_MAX_LENGTH,
     DeskChoiceField,
     ReferenceChoiceField,
-    TopicNode,
     TopicsField,
     language_label,
     language_search_text,
     topic_tree,
 )
+from .renderers import INTAKE_RENDERER, mark_chosen
 from .widgets import DateInput, DateTimeLocalInput
 
 
@@ -41,6 +43,9 @@ def _now_minute():
 class IntakeForm(forms.Form):
     """One consultation (相談受付): a new case, a quick contact, or another
     consultation in an existing case (再相談).  The client part is ClientForm."""
+
+    # Django's widget markup written in Python: the intake GET's largest cost (issue 13).
+    default_renderer = INTAKE_RENDERER
 
     # Field order is the tab order of the screen: what the person brings
     # first, then who they are, then what was done; the defaults last.
@@ -124,6 +129,15 @@ class IntakeForm(forms.Form):
         self.fields["desk"].queryset = Desk.objects.filter(pk__in=sorted(desk_ids), active=True).order_by(
             "-is_hub", "code"
         )
+        # The same desks as the queryset (which still validates a POST), from
+        # the rows kept per process: no query per page (issue 13).
+        self.fields["desk"].choices = [
+            (desk.pk, self.fields["desk"].label_from_instance(desk))
+            for desk in sorted(
+                (d for d in reference_rows("desks") if d.pk in desk_ids and d.active),
+                key=lambda d: (not d.is_hub, d.code),
+            )
+        ]
         # The desk the person usually works at (their membership's desk).
         self.usual_desk = next(
             (m.desk for m in user_memberships(user) if m.desk_id in desk_ids and m.desk.active), None
@@ -149,8 +163,19 @@ class IntakeForm(forms.Form):
         if "sensitive_notes" in self.fields and not user_can(user, Capability.VIEW_SENSITIVE_NOTES):
             del self.fields["sensitive_notes"]
 
-    def topic_tree(self) -> list[TopicNode]:
-        return topic_tree()
+    def topic_list_html(self) -> str:
+        """The topic checkboxes (templates/consult/partials/intake_topic_tree.html),
+        rendered once per language and kept; the chosen ones ticked here."""
+        html = rendered_fragment(
+            ("intake-topics", get_language()),
+            lambda: render_to_string("consult/partials/intake_topic_tree.html", {"topic_tree": topic_tree()}),
+        )
+        return mark_chosen(
+            html.removesuffix("\n"),
+            tag_start='<input type="checkbox" name="topics" value="',
+            values=self.selected_topic_ids(),
+            word="checked",
+        )
 
     def follow_up_proposals(self) -> dict[str, dict]:
         """Per topic id, the follow-up its template proposes: the intake
@@ -165,13 +190,25 @@ class IntakeForm(forms.Form):
             return {str(v) for v in self.data.getlist(self.add_prefix("topics"))}
         return {str(getattr(v, "pk", v)) for v in self.initial.get("topics", [])}
 
-    def language_options(self):
-        """(value, label, search text, selected) for the language select."""
+    def language_options_html(self) -> str:
+        """The language select's options (templates/consult/partials/
+        intake_language_options.html), kept per language; the chosen one selected here."""
+        html = rendered_fragment(
+            ("intake-languages", get_language()),
+            lambda: render_to_string(
+                "consult/partials/intake_language_options.html",
+                {
+                    "language_options": [
+                        (str(lang.pk), language_label(lang), language_search_text(lang))
+                        for lang in reference_rows("languages")
+                    ]
+                },
+            ),
+        )
         selected = str(self["language"].value() or "")
-        return [
-            (str(lang.pk), language_label(lang), language_search_text(lang), str(lang.pk) == selected)
-            for lang in reference_rows("languages")
-        ]
+        return mark_chosen(
+            html.removesuffix("\n"), tag_start='<option value="', values=[selected] if selected else [], word="selected"
+        )
 
     def clean_desk(self):
         desk = self.cleaned_data.get("desk")

@@ -5,6 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+
+from consult.reference_cache import rendered_fragment
+
+from .renderers import mark_chosen
 
 
 class DateInput(forms.DateInput):
@@ -72,14 +77,15 @@ class FilterSelect(QuickSelect):
         select_id = final.get("id") or f"id_{name}"
         final["id"] = select_id
         selected = {str(v) for v in self.format_value(value)}
-        search = self.search() if callable(self.search) else self.search
-        options = format_html_join(
-            "",
-            '<option value="{}" data-search="{}"{}>{}</option>',
-            (
-                (v, search.get(str(v), ""), " selected" if str(v) in selected else "", label)
-                for v, label in self.choices
-            ),
+        # The options are the same for everyone with the same language (about
+        # 250 countries): kept per process with the reference rows, the
+        # chosen one marked per request (issue 13).
+        choices = tuple((str(v), str(label)) for v, label in self.choices)
+        options = mark_chosen(
+            rendered_fragment(("filter-select", name, get_language(), choices), lambda: self._options(choices)),
+            tag_start='<option value="',
+            values=selected,
+            word="selected",
         )
         box = format_html(
             '<div class="filter-box" data-filter-box hidden>'
@@ -94,3 +100,11 @@ class FilterSelect(QuickSelect):
             placeholder=self.placeholder,
         )
         return format_html("{}<select{}>{}</select>", box, flatatt(final), options)
+
+    def _options(self, choices) -> str:
+        search = self.search() if callable(self.search) else self.search
+        return format_html_join(
+            "",
+            '<option value="{}" data-search="{}">{}</option>',
+            ((v, search.get(v, ""), label) for v, label in choices),
+        )
