@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from functools import partial
 
+from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
@@ -28,8 +31,11 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from consult.forms.cases import CaseListFilterForm
 from consult.models import Case, CaseStatus
+from consult.reference_cache import rendered_filter_field, rendered_filter_panel
 from core import dates
+from municipalities.visibility import visible_desk_ids
 
 # A pk no case has: the case URL is reversed once with it, then split.
 _PK_PLACEHOLDER = 2_147_483_647
@@ -137,3 +143,38 @@ def case_rows_html(rows: Iterable[Case]) -> SafeString:
             add(f'{activity.isoformat()}">{esc(dates.format_short(activity.replace(tzinfo=None), language=language))}')
         add(_ROW_END)
     return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
+
+
+# --- the filter panel ------------------------------------------------------------
+PANEL_TEMPLATE = "consult/partials/case_filter_panel.html"
+
+
+def filter_panel_html(form: CaseListFilterForm) -> SafeString:
+    """The case list's filter panel (all of the filter form but the search box).
+
+    At its defaults the whole panel is the same for everyone with the same
+    visible desks and language: kept per process as it was.  Otherwise each
+    field is taken from the per-process copy rendered for the same scope,
+    language and shown value, or rendered now: the filtered list no longer
+    renders a dozen fields and a few hundred options (issue 13).  A field
+    with an error, or a date (any day may be typed), is rendered each time."""
+    scope = (get_language(), form.is_bound, visible_desk_ids(form.user))
+    if form.panel_at_defaults():
+        return rendered_filter_panel(scope, lambda: _render_panel(form, scope=None))
+    return mark_safe(_render_panel(form, scope=scope))  # noqa: S308 — rendered templates
+
+
+def _render_panel(form: CaseListFilterForm, *, scope: tuple | None) -> str:
+    fields = {}
+    for name in form.panel_defaults():
+        bound = form[name]
+        value = bound.value()
+        if scope is None or bound.errors or (isinstance(bound.field, forms.DateField) and value not in (None, "")):
+            fields[name] = _render_field(bound)
+        else:
+            fields[name] = rendered_filter_field((*scope, name, repr(value)), partial(_render_field, bound))
+    return render_to_string(PANEL_TEMPLATE, {"fields": fields})
+
+
+def _render_field(bound) -> str:
+    return render_to_string("forms/field.html", {"field": bound})

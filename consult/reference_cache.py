@@ -59,6 +59,7 @@ def clear_reference_cache(**kwargs) -> None:
     _reference_cache.clear()
     _people_cache.clear()
     _panel_cache.clear()
+    _panel_field_cache.clear()
     label_search_text.cache_clear()
 
 
@@ -113,6 +114,26 @@ def rendered_filter_panel(key: tuple, render: Callable[[], str]) -> str:
     if len(_panel_cache) >= PANEL_CACHE_MAX:
         _panel_cache.clear()
     _panel_cache[key] = (now, html)
+    return html
+
+
+# One field of that panel (its label, control, help and no error), rendered,
+# per scope, language and the value it shows (issue 13): a filtered list
+# renders the panel from these instead of a dozen fields and a few hundred
+# options.  The value is part of the key, so a kept field shows exactly the
+# selection it was rendered with; a field with an error is never kept.
+_panel_field_cache: dict[tuple, tuple[float, str]] = {}
+
+
+def rendered_filter_field(key: tuple, render: Callable[[], str]) -> str:
+    now = time.monotonic()
+    hit = _panel_field_cache.get(key)
+    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+        return hit[1]
+    html = render()
+    if len(_panel_field_cache) >= PANEL_CACHE_MAX:
+        _panel_field_cache.clear()
+    _panel_field_cache[key] = (now, html)
     return html
 
 
