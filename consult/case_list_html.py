@@ -176,5 +176,16 @@ def _render_panel(form: CaseListFilterForm, *, scope: tuple | None) -> str:
     return render_to_string(PANEL_TEMPLATE, {"fields": fields})
 
 
+def search_field_html(form: CaseListFilterForm) -> str:
+    """The search box (forms/field.html for `q`).  Empty, it is the same for
+    everyone with the same language: kept per process like the panel's
+    fields; with a query or an error it is rendered each time."""
+    bound = form["q"]
+    value = bound.value()
+    if bound.errors or value not in (None, ""):
+        return _render_field(bound)
+    return rendered_filter_field((get_language(), form.is_bound, "q", repr(value)), partial(_render_field, bound))
+
+
 def _render_field(bound) -> str:
     return render_to_string("forms/field.html", {"field": bound})

@@ -216,3 +216,27 @@ def test_an_invalid_filter_shows_its_error_in_the_panel_and_the_next_request_doe
     far = client.get(URL, {"opened_to": "9999-12-31"})
     assert far.status_code == 200
     assert 'name="opened_to" value="9999-12-31"' in panel(far)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_search_box_is_what_a_fresh_render_gives(client, hub_staff, hub_desk, language):
+    from django.http import QueryDict
+    from django.template import engines
+    from django.utils import translation
+
+    from consult.forms.cases import CaseListFilterForm
+
+    hub_staff.ui_language = language
+    hub_staff.save(update_fields=["ui_language"])
+    as_user(client, hub_staff)
+    reference_cache.clear_reference_cache()
+    reference = engines["django"].from_string('{% include "forms/field.html" with field=form.q %}')
+    for _round in range(2):  # rendered, then (when empty) kept
+        for data in ("", "status=active", "q=", 'q=<script>"x"</script>', "q=" + "x" * 201, "q=nguyen"):
+            html = client.get(f"{URL}?{data}").content.decode()
+            form = CaseListFilterForm(QueryDict(data) if data else None, user=hub_staff)
+            with translation.override(language):
+                expected = reference.render({"form": form})
+            assert f'<div class="case-filters__search">\n    {expected}\n' in html, data
+            if "script" in data:
+                assert 'value="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in expected
