@@ -3,7 +3,6 @@ residence statuses, municipalities) and the type-to-filter text of their labels.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -12,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 
 from consult import names
 from consult.models import Language, ResidenceStatus, Topic
+from core.kept import KeptInProcess
 from municipalities.models import Desk, Membership, Municipality
 from municipalities.visibility import memberships_seeing_desks
 
@@ -22,7 +22,7 @@ from municipalities.visibility import memberships_seeing_desks
 # (and dropped at once when a row is saved or deleted in this process), so an
 # intake POST spends its query budget on the consultation, not on lookups.
 REFERENCE_TTL_SECONDS = 60.0
-_reference_cache: dict[str, tuple[float, tuple]] = {}
+_reference_cache = KeptInProcess(REFERENCE_TTL_SECONDS)
 
 
 def _load_reference(kind: str) -> tuple:
@@ -46,13 +46,7 @@ def _load_reference(kind: str) -> tuple:
 
 
 def reference_rows(kind: str) -> tuple:
-    now = time.monotonic()
-    hit = _reference_cache.get(kind)
-    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
-        return hit[1]
-    rows = _load_reference(kind)
-    _reference_cache[kind] = (now, rows)
-    return rows
+    return _reference_cache.get(kind, lambda: _load_reference(kind))
 
 
 def clear_reference_cache(**kwargs) -> None:
@@ -60,6 +54,7 @@ def clear_reference_cache(**kwargs) -> None:
     _people_cache.clear()
     _panel_cache.clear()
     _fragment_cache.clear()
+    _panel_field_cache.clear()
     label_search_text.cache_clear()
 
 
@@ -67,33 +62,24 @@ def clear_reference_cache(**kwargs) -> None:
 # One query per scope (the set of visible desks) and minute, not per list
 # view (issue 13).  A new colleague shows in the filter of other processes
 # within REFERENCE_TTL_SECONDS; in this process at once (signals below).
-_people_cache: dict[frozenset[int], tuple[float, tuple]] = {}
+_people_cache = KeptInProcess(REFERENCE_TTL_SECONDS)
 
 
 def desk_colleagues(desk_id: int) -> tuple:
     """People who can see (and so be assigned) cases handled at `desk_id`
     (the case page's follow-up form; a POST validates against a fresh list)."""
     key = frozenset({-desk_id})  # its own keys in the same cache
-    now = time.monotonic()
-    hit = _people_cache.get(key)
-    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
-        return hit[1]
-    user_ids = memberships_seeing_desks([desk_id]).values("user_id")
-    rows = tuple(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username"))
-    _people_cache[key] = (now, rows)
-    return rows
+    return _people_cache.get(key, lambda: _people_seeing([desk_id]))
 
 
 def assignable_people(desk_ids: frozenset[int]) -> tuple:
     """People who can see at least one of `desk_ids` (the assignee filter)."""
-    now = time.monotonic()
-    hit = _people_cache.get(desk_ids)
-    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
-        return hit[1]
+    return _people_cache.get(desk_ids, lambda: _people_seeing(desk_ids))
+
+
+def _people_seeing(desk_ids) -> tuple:
     user_ids = memberships_seeing_desks(desk_ids).values("user_id")
-    rows = tuple(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username"))
-    _people_cache[desk_ids] = (now, rows)
-    return rows
+    return tuple(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "username"))
 
 
 # --- the case list's filter panel, rendered ----------------------------------
@@ -102,19 +88,11 @@ def assignable_people(desk_ids: frozenset[int]) -> tuple:
 # the largest part of the list's template time (issue 13).  Kept per process
 # like the rows it is made of, and dropped with them.
 PANEL_CACHE_MAX = 512
-_panel_cache: dict[tuple, tuple[float, str]] = {}
+_panel_cache = KeptInProcess(REFERENCE_TTL_SECONDS, max_entries=PANEL_CACHE_MAX)
 
 
 def rendered_filter_panel(key: tuple, render: Callable[[], str]) -> str:
-    now = time.monotonic()
-    hit = _panel_cache.get(key)
-    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
-        return hit[1]
-    html = render()
-    if len(_panel_cache) >= PANEL_CACHE_MAX:
-        _panel_cache.clear()
-    _panel_cache[key] = (now, html)
-    return html
+    return _panel_cache.get(key, render)
 
 
 # --- the intake screen's long lists, rendered --------------------------------
@@ -122,19 +100,23 @@ def rendered_filter_panel(key: tuple, render: Callable[[], str]) -> str:
 # options: the same HTML for everyone with the same language (issue 13).
 # Kept without any choice marked; the view marks what is selected
 # (consult/forms/renderers.py, mark_chosen).  Dropped with the rows.
-_fragment_cache: dict[tuple, tuple[float, str]] = {}
+_fragment_cache = KeptInProcess(REFERENCE_TTL_SECONDS, max_entries=PANEL_CACHE_MAX)
 
 
 def rendered_fragment(key: tuple, render: Callable[[], str]) -> str:
-    now = time.monotonic()
-    hit = _fragment_cache.get(key)
-    if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
-        return hit[1]
-    html = render()
-    if len(_fragment_cache) >= PANEL_CACHE_MAX:
-        _fragment_cache.clear()
-    _fragment_cache[key] = (now, html)
-    return html
+    return _fragment_cache.get(key, render)
+
+
+# One field of that panel (its label, control, help and no error), rendered,
+# per scope, language and the value it shows (issue 13): a filtered list
+# renders the panel from these instead of a dozen fields and a few hundred
+# options.  The value is part of the key, so a kept field shows exactly the
+# selection it was rendered with; a field with an error is never kept.
+_panel_field_cache = KeptInProcess(REFERENCE_TTL_SECONDS, max_entries=PANEL_CACHE_MAX)
+
+
+def rendered_filter_field(key: tuple, render: Callable[[], str]) -> str:
+    return _panel_field_cache.get(key, render)
 
 
 def connect_signals() -> None:

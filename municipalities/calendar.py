@@ -3,11 +3,12 @@ own closures (`MunicipalClosure`), which core cannot read itself."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from core.kept import MISSING, KeptInProcess
 
 from .models import MunicipalClosure, Municipality
 
@@ -35,7 +36,7 @@ def closures_for(
 # process; another process sees a new closure within CLOSURES_TTL_SECONDS.
 # Batch jobs (reminders, notification timing) read closures_for, fresh.
 CLOSURES_TTL_SECONDS = 60.0
-_closures_cache: dict[int, tuple[float, frozenset[date]]] = {}
+_closures_cache = KeptInProcess(CLOSURES_TTL_SECONDS)
 
 
 def cached_closures_for(municipality: Municipality | int) -> frozenset[date]:
@@ -47,12 +48,11 @@ def cached_closures_for(municipality: Municipality | int) -> frozenset[date]:
 def cached_closures_by_municipality(municipality_ids) -> dict[int, frozenset[date]]:
     """{municipality id: its extra closure days} from the per-process cache;
     the ones not cached (or expired) are read in one query."""
-    now = time.monotonic()
     found: dict[int, frozenset[date]] = {}
     for pk in set(municipality_ids):
-        hit = _closures_cache.get(pk)
-        if hit is not None and now - hit[0] < CLOSURES_TTL_SECONDS:
-            found[pk] = hit[1]
+        kept = _closures_cache.peek(pk)
+        if kept is not MISSING:
+            found[pk] = kept
     missing = set(municipality_ids) - set(found)
     if missing:
         days: dict[int, set[date]] = {pk: set() for pk in missing}
@@ -61,8 +61,7 @@ def cached_closures_by_municipality(municipality_ids) -> dict[int, frozenset[dat
         ):
             days[pk].add(day)
         for pk, closed in days.items():
-            found[pk] = frozenset(closed)
-            _closures_cache[pk] = (now, found[pk])
+            found[pk] = _closures_cache.put(pk, frozenset(closed))
     return found
 
 

@@ -25,7 +25,7 @@ from consult.selectors.cases import (
 from municipalities.visibility import visible_desk_ids
 
 from .fields import NOTE_MAX_LENGTH, ColleagueChoiceField, language_label
-from .widgets import DateInput, QuickSelect
+from .widgets import DateInput, QuickSelect, QuickTextInput
 
 ASSIGNEE_ME = "me"
 ASSIGNEE_NONE = "none"
@@ -46,6 +46,7 @@ class CaseListFilterForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("A client's name in any script or order (e.g. 田中, Nguyen Van A), or a reference number."),
+        widget=QuickTextInput,
     )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     desk = forms.TypedChoiceField(

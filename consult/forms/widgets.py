@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from consult.reference_cache import rendered_fragment
@@ -24,6 +25,34 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class QuickTextInput(forms.TextInput):
+    """A text <input> written in Python: the markup of Django's
+    input.html and attrs.html (an attribute that is True is written bare,
+    one that is False is left out), without three template renders — the
+    case list's search box, rendered on every list page with a query
+    (issue 13)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        parts = [f'<input type="{conditional_escape(self.input_type)}" name="{conditional_escape(name)}"']
+        if value is not None:
+            parts.append(f' value="{_attribute_text(value)}"')
+        for attr, attr_value in self.build_attrs(self.attrs, attrs).items():
+            if attr_value is False:
+                continue
+            parts.append(f" {conditional_escape(attr)}")
+            if attr_value is not True:
+                parts.append(f'="{_attribute_text(attr_value)}"')
+        parts.append(">")
+        return mark_safe("".join(parts))  # noqa: S308 — every part above is escaped
+
+
+def _attribute_text(value) -> str:
+    """What `{{ value|stringformat:"s" }}` writes: str(value), escaped
+    unless it is already safe."""
+    return conditional_escape(value if hasattr(value, "__html__") else str(value))
 
 
 class QuickSelect(forms.Select):

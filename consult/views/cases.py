@@ -12,9 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +21,7 @@ from consult.access import case_access, get_case_for_user, get_follow_up_for_use
 from consult.forms.cases import CaseCloseForm, CaseEditForm, CaseListFilterForm, CaseReopenForm, EarlierCaseForm
 from consult.forms.follow_ups import FollowUpForm, FollowUpStatusForm
 from consult.models import Case, CaseOutcome, CaseStatus
-from consult.reference_cache import desk_colleagues, rendered_filter_panel
+from consult.reference_cache import desk_colleagues
 from consult.selectors import case_page
 from consult.selectors import cases as case_selectors
 from consult.selectors import handoffs as handoff_selectors
@@ -33,7 +31,7 @@ from consult.services import follow_ups as follow_up_services
 from consult.services.cases import EditConflict
 from core.audit import audit_views
 from municipalities.roles import Capability
-from municipalities.visibility import user_can, visible_desk_ids
+from municipalities.visibility import user_can
 
 
 def _require_case_worker(user) -> None:
@@ -84,18 +82,11 @@ def case_list(request):
     )
     first_page_params = params.copy()
     first_page_params.pop("cursor", None)
-    filter_panel = None
-    if form.panel_at_defaults():
-        filter_panel = rendered_filter_panel(
-            (get_language(), form.is_bound, visible_desk_ids(user)),
-            lambda: render_to_string("consult/partials/case_filter_panel.html", {"form": form}),
-        )
     return render(
         request,
         "consult/case_list.html",
         {
             "form": form,
-            "filter_panel": filter_panel,
             "filters_valid": filters_valid,
             "is_filtered": form.is_bound and form.is_filtered(),
             "cursor_problem": cursor_problem,
