@@ -68,6 +68,9 @@ class Command(BaseCommand):
         quiet = io.StringIO()  # load_reference reports its counts even at verbosity 0
         if not db_name.startswith("test_"):
             call_command("migrate", verbosity=0, interactive=False, stdout=quiet)
+            # Without REDIS_URL the cache is a table, as in `make run`: without it every
+            # page would log that the unread count cannot be cached (and time that).
+            call_command("createcachetable", verbosity=0, stdout=quiet)
         call_command("load_reference", verbosity=0, stdout=quiet)
         consortium = Consortium.objects.get(code="takahashi-river-basin")
         seed_staff(consortium=consortium, password=settings.DEMO_PASSWORD_DEFAULT)
