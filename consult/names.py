@@ -139,6 +139,14 @@ def query_tokens(query: str) -> list[str]:
     return tokens(query)
 
 
+def has_trigrams(token: str) -> bool:
+    """Whether pg_trgm can find `token` by its trigrams: three or more
+    characters, all of them letters or digits (pg_trgm splits words at
+    anything else, and a token with no whole trigram would read the whole
+    trigram index)."""
+    return len(token) >= 3 and all(ch.isalnum() for ch in token)
+
+
 def query_grams(query: str) -> list[str]:
     """What a stored row must contain for `query` to match: the 2-grams of
     every token (a one-character token contributes itself)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,12 +48,23 @@ class ClientQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> ClientQuerySet:
-        """Name search: GIN-indexed bigram containment, then exact re-check."""
-        grams = names.query_grams(query)
-        if not grams:
+        """Name search: every token occurs in `search_text` (LIKE '%token%').
+
+        The candidates come from an index (docs/decisions/0005): when every
+        token has three characters or more, the trigram index on
+        `search_text` answers the LIKEs themselves (client_search_trgm_desks_gin);
+        a shorter token (田中) has no trigram, so the bigram containment of
+        `name_grams` narrows first (client_name_desks_gin).  Both give the
+        same rows; trigrams are the sharper sieve — "anan" is 4,700
+        candidates for 3,700 matches where its bigrams an/na are 33,000
+        (1,000,000 consultations, docs/decisions/0018, fourth pass)."""
+        tokens = names.query_tokens(query)
+        if not tokens:
             return self.none()
-        qs = self.filter(name_grams__contains=grams)
-        for token in names.query_tokens(query):
+        qs = self
+        if not all(names.has_trigrams(token) for token in tokens):
+            qs = qs.filter(name_grams__contains=names.query_grams(query))
+        for token in tokens:
             qs = qs.filter(search_text__contains=token)
         return qs
 
@@ -137,6 +148,11 @@ class Client(models.Model):
             # Name search within the desks a person sees, in one index scan:
             # a partner clerk's query does not pay for the whole consortium.
             GinIndex(fields=["name_grams", "desk_ids"], name="client_name_desks_gin"),
+            # Tokens of three characters or more: LIKE '%token%' on trigrams
+            # (pg_trgm), sharper than bigrams; also within the visible desks.
+            GinIndex(
+                OpClass("search_text", name="gin_trgm_ops"), "desk_ids", name="client_search_trgm_desks_gin"
+            ),
             models.Index(fields=["registered_desk", "-created_at"], name="client_desk_created_idx"),
             models.Index(
                 fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="client_merged_into_idx"

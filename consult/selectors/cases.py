@@ -9,17 +9,23 @@ The case list is built for big tables (DESIGN §10, issue 3 targets: p95
   ``case_activity_idx`` / ``case_opened_idx`` / ``case_reference_prefix_idx``,
   so page 10,000 reads as few index entries as page 1.  No OFFSET.
 * A BOUNDED count: ``SELECT count(*) FROM (… LIMIT cap + 1)``; beyond the cap
-  the page says "10,000+" instead of counting a million rows.
+  the page says "1,000+" instead of counting a million rows.  Counting costs
+  in proportion to the cap (a language or topic filter checks every case
+  it counts against its consultations), so the list's cap is the home
+  page's: about a thousand.  Exact figures are the reports' job.
 * CONSTANT queries: the rows come in one query; language, consultation
   count and the next due follow-up are correlated subqueries in that
   same query (evaluated only for the rows of the page), desk, client and
   assignee are joined.  10 or 100 rows per page cost the same number of
   queries.
-* A NAME SEARCH matches once: the bounded set of matching cases is
-  materialised in one statement that returns both its size and the page's
-  ids (``_count_and_page_ids``); the rows are then fetched by primary key.
-  Counting and paging separately evaluated the client-name match twice
-  (half of a search's time at 1,000,000 consultations).
+* Every list MATCHES ONCE: the bounded set of matching cases is
+  materialised in one statement that returns both its size and, when it is
+  within the cap, the page's ids (``_count_and_page_ids``); the rows are
+  then fetched by primary key.  Counting and paging separately evaluated a
+  client-name match twice (half of a search's time at 1,000,000
+  consultations), and a rare filter (overdue follow-ups) walked the sort
+  index far to fill its page.  Beyond the cap the page is read along the
+  sort index, where matches are dense enough to be found at once.
 * Scope: everything starts from ``Case.objects.visible_to(user)`` — the one
   visibility rule (municipalities/visibility.py).  Filters only narrow it.
 
@@ -47,7 +53,7 @@ from accounts.models import User
 
 from ..models import Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
 
-DEFAULT_COUNT_CAP = 10_000
+DEFAULT_COUNT_CAP = 1_000
 DEFAULT_SEARCH_COUNT_CAP = 10_000
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
@@ -116,6 +122,10 @@ class CaseListPage:
 
 
 def count_cap() -> int:
+    """How far the list counts exactly (CASE_LIST_COUNT_CAP): as far as the
+    home page's queues ("more than 999").  At 10,000 a language or topic
+    filter spent 140 ms of database time counting at 1,000,000
+    consultations (docs/decisions/0018, fourth pass)."""
     return int(getattr(settings, "CASE_LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
 
 
@@ -124,9 +134,10 @@ def search_count_cap() -> int:
     sorted for its page (never above the list's cap).  Above it the page is
     found by walking the sort index, whose length grows as matches get
     rarer (visible cases × page size ÷ cap): at 10,000,000 consultations a
-    cap of 1,000 made a full-name search walk 150,000 rows (0.5 s), so the
-    default stays at the list's 10,000 (docs/decisions/0018)."""
-    return min(count_cap(), int(getattr(settings, "CASE_SEARCH_COUNT_CAP", DEFAULT_SEARCH_COUNT_CAP)))
+    cap of 1,000 made a full-name search walk 150,000 rows (0.5 s), so a
+    search keeps its own cap of 10,000 (CASE_SEARCH_COUNT_CAP), apart from
+    the list's (docs/decisions/0018)."""
+    return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", DEFAULT_SEARCH_COUNT_CAP))
 
 
 # --- search ------------------------------------------------------------------
@@ -293,8 +304,8 @@ def case_list(
 ) -> CaseListPage:
     """One page of the cases `user` may see, narrowed by `filters`.
 
-    Two queries: the bounded count and the page's rows (for a name search:
-    the count with the page's ids, then the rows by id).  Raises
+    Two queries: the bounded count with, within the cap, the page's ids;
+    then the rows (by id, or beyond the cap along the sort index).  Raises
     InvalidCursor for a cursor this module did not make for this sort (the
     view then shows the first page with a message)."""
     filters = filters or CaseFilters()
@@ -314,18 +325,15 @@ def case_list(
     reverse_order = descending != backwards
     order = [f"-{column}", "-id"] if reverse_order else [column, "id"]
 
-    if name_search:
-        matching, page_ids = _count_and_page_ids(
-            qs, column=column, reverse_order=reverse_order, keyset=keyset, limit=per_page + 1, cap=cap
-        )
-        if matching <= cap:
-            fetched = list(_with_row_data(Case.objects.filter(pk__in=page_ids)).order_by(*order))
-            return _page(fetched, sort, per_page, today, cursor, backwards, matching, cap)
-    else:
-        matching = qs.order_by().values("pk")[: cap + 1].count()
+    matching, page_ids = _count_and_page_ids(
+        qs, column=column, reverse_order=reverse_order, keyset=keyset, limit=per_page + 1, cap=cap
+    )
+    if matching <= cap:
+        fetched = list(_with_row_data(Case.objects.filter(pk__in=page_ids)).order_by(*order))
+        return _page(fetched, sort, per_page, today, cursor, backwards, matching, cap)
 
     page_qs = qs
-    if matching > cap and name_search:
+    if name_search:
         # A name shared by very many cases: find the page along the sort
         # index instead of collecting every match (see _client_name_match).
         page_qs = (
@@ -347,28 +355,29 @@ def _count_and_page_ids(
 ) -> tuple[int, list[int]]:
     """How many cases match (at most cap + 1) and the ids of the page, in one
     statement that evaluates the match once (MATERIALIZED): the bounded
-    match set is counted and sorted by (column, id) in the same direction
-    as the page's ORDER BY.  The ids are only meaningful when the count is
-    ≤ cap (otherwise the set was cut off before sorting)."""
+    match set is counted and, when it is within the cap, sorted by
+    (column, id) in the same direction as the page's ORDER BY.  Beyond the
+    cap the set was cut off before sorting: no ids."""
     try:
         inner_sql, inner_params = qs.order_by().values_list("pk", column)[: cap + 1].query.sql_with_params()
     except EmptyResultSet:  # Django proved the match empty without asking (e.g. no visible desk)
         return 0, []
     order = "DESC" if reverse_order else "ASC"
-    where, params = "", list(inner_params)
+    where, params = "", [*inner_params, cap]
     if keyset is not None:
         where = f"WHERE (m.k, m.id) {'<' if reverse_order else '>'} (%s, %s)"
         params += [keyset[0], keyset[1]]
     # Django's own SQL with %s parameters; `where` and `order` are fixed strings.
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({inner_sql}) AS s (id, k)) "  # noqa: S608
-        f"SELECT (SELECT count(*) FROM m), "
-        f"ARRAY(SELECT m.id FROM m {where} ORDER BY m.k {order}, m.id {order} LIMIT %s)"
+        f"SELECT c.n, CASE WHEN c.n <= %s THEN "
+        f"ARRAY(SELECT m.id FROM m {where} ORDER BY m.k {order}, m.id {order} LIMIT %s) END "
+        f"FROM (SELECT count(*) AS n FROM m) AS c"
     )
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         count, ids = cursor.fetchone()
-    return count, list(ids)
+    return count, list(ids or ())
 
 
 def _page(

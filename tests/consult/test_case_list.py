@@ -437,7 +437,7 @@ def test_selector_runs_two_queries(hub_staff, hub_desk, django_assert_num_querie
 
 
 def test_a_name_search_counts_exactly_only_up_to_its_own_cap(client, hub_staff, hub_desk, settings):
-    """A name search stops counting at CASE_SEARCH_COUNT_CAP (by default the list's own cap):
+    """A name search stops counting at its own CASE_SEARCH_COUNT_CAP, apart from the list's:
     beyond it the count says "N+", every matching case is still reachable
     page by page, newest first, and the plain list keeps its own cap."""
     settings.CASE_LIST_COUNT_CAP = 100
@@ -465,6 +465,37 @@ def test_a_name_search_counts_exactly_only_up_to_its_own_cap(client, hub_staff, 
     assert [c.reference for c in back.rows] == expected[:10]
     # The plain list is counted up to its own cap.
     assert selectors.case_list(user=hub_staff, per_page=10).count == 13
+
+
+@pytest.mark.parametrize("sort", ["activity", "opened_asc", "reference"])
+def test_a_filtered_list_pages_the_same_on_both_sides_of_the_count_cap(client, hub_staff, hub_desk, settings, sort):
+    """Within the cap the page comes from the one statement that counts
+    (the matches sorted); beyond it, along the sort index.  Both give the
+    same pages forwards and backwards, and only the matching cases."""
+    base = timezone.now().replace(microsecond=0)
+    for i in range(34):
+        make_case(hub_desk, hub_staff, language="vi" if i % 3 else "en", when=base - timedelta(minutes=i // 2))
+    english = CaseFilters(language_id=Language.objects.get(code="en").pk, sort=sort)
+
+    def pages():
+        out, cursor, last = [], None, None
+        while True:
+            last = selectors.case_list(user=hub_staff, filters=english, per_page=10, cursor=cursor)
+            out.append([c.reference for c in last.rows])
+            cursor = last.next_cursor
+            if not cursor:
+                break
+        back = selectors.case_list(user=hub_staff, filters=english, per_page=10, cursor=last.prev_cursor)
+        return out, [c.reference for c in back.rows], (last.count, last.count_capped)
+
+    settings.CASE_LIST_COUNT_CAP = 1_000
+    within, back_within, counted = pages()
+    settings.CASE_LIST_COUNT_CAP = 3
+    beyond, back_beyond, capped = pages()
+    assert len(within) == 2 and within == beyond and back_within == back_beyond == within[0]
+    assert counted == (12, False) and capped == (3, True)
+    english_cases = set(Case.objects.filter(consultations__language__code="en").values_list("reference", flat=True))
+    assert {ref for page in within for ref in page} == english_cases and len(english_cases) == 12
 
 
 @pytest.mark.parametrize("q", ["・", "!!"])

@@ -153,9 +153,9 @@ def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_ben
     for username in ("staff-332020", "clerk-332089"):
         user = User.objects.get(username=username)
         for q, sort in (("nguyen", "activity"), ("グエン", "opened_asc"), ("van", "reference")):
-            settings.CASE_LIST_COUNT_CAP = 10_000
+            settings.CASE_SEARCH_COUNT_CAP = 10_000
             usual = pages(user, q, sort)
-            settings.CASE_LIST_COUNT_CAP = 5
+            settings.CASE_SEARCH_COUNT_CAP = 5
             walked = pages(user, q, sort)
             assert [refs for refs, _n, _capped in walked] == [refs for refs, _n, _capped in usual], (username, q)
             assert usual[0][0], (username, q)  # the name does occur
