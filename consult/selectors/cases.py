@@ -45,6 +45,7 @@ from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -54,7 +55,7 @@ from accounts.models import User
 from ..models import Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
 
 DEFAULT_COUNT_CAP = 1_000
-DEFAULT_SEARCH_COUNT_CAP = 10_000
+DEFAULT_SEARCH_COUNT_CAP = 1_000
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
 
@@ -130,14 +131,17 @@ def count_cap() -> int:
 
 
 def search_count_cap() -> int:
-    """How far a name search counts exactly, and so how large a match set is
-    sorted for its page (never above the list's cap).  Above it the page is
-    found by walking the sort index, whose length grows as matches get
-    rarer (visible cases × page size ÷ cap): at 10,000,000 consultations a
-    cap of 1,000 made a full-name search walk 150,000 rows (0.5 s), so a
-    search keeps its own cap of 10,000 (CASE_SEARCH_COUNT_CAP), apart from
-    the list's (docs/decisions/0018)."""
+    """How far a name search counts exactly (CASE_SEARCH_COUNT_CAP, by
+    default the list's 1,000).  Within it the page is sorted from the
+    counted matches; beyond it, see `_walked_page` (docs/decisions/0018)."""
     return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", DEFAULT_SEARCH_COUNT_CAP))
+
+
+# How many cases along the sort index a name search shared by more cases
+# than its count cap reads to fill its page before it sorts every match
+# instead: a name on 1 case in 200 of those visible fills a page of 25 in
+# about 5,000.
+SEARCH_WALK = 5_000
 
 
 # --- search ------------------------------------------------------------------
@@ -170,14 +174,9 @@ def _search(qs: QuerySet[Case], q: str, user: User) -> QuerySet[Case]:
 def _client_name_match(q: str) -> Subquery:
     """The case's client if it matches `q`, checked case by case.
 
-    For a name that more than the count cap of cases match (a common family
-    name such as Nguyen): the planner cannot see that many clients match (it
-    multiplies the bigrams' frequencies as if they were independent), so for
-    `client__in=` it collects every match and sorts them (~0.4 s at
-    1,000,000 consultations).  A scalar subquery is never turned into a
-    join: PostgreSQL walks the sort's index and checks each case's client
-    by primary key, and finds a page after a few hundred rows (~5 ms).
-    Measured by bench_cases (docs/benchmarks/)."""
+    A scalar subquery is never turned into a join: PostgreSQL checks each
+    case's client by primary key as it walks the sort's index, and stops
+    when the page is full (see `_walked_page`)."""
     return Subquery(Client.objects.filter(pk=OuterRef("client_id")).search(q).values("pk")[:1])
 
 
@@ -332,38 +331,93 @@ def case_list(
         fetched = list(_with_row_data(Case.objects.filter(pk__in=page_ids)).order_by(*order))
         return _page(fetched, sort, per_page, today, cursor, backwards, matching, cap)
 
-    page_qs = qs
     if name_search:
-        # A name shared by very many cases: find the page along the sort
-        # index instead of collecting every match (see _client_name_match).
-        page_qs = (
-            _filtered(user, replace(filters, q=""), today)
-            .alias(name_match=_client_name_match(filters.q))
-            .filter(name_match__isnull=False)
+        # A name shared by more cases than the cap: the first page's worth
+        # of them along the sort index, or else every match sorted.
+        fetched = _walked_page(
+            user, filters, today, column=column, reverse_order=reverse_order, keyset=keyset, limit=per_page + 1
         )
-    if keyset is not None:
-        value, pk, _direction = keyset
-        # Forwards along the sort for "next", backwards for "previous".
-        lookup = TupleLessThan if reverse_order else TupleGreaterThan
-        page_qs = page_qs.filter(lookup(Tuple(F(column), F("id")), (value, pk)))
-    fetched = list(_with_row_data(page_qs).order_by(*order)[: per_page + 1])
+        if fetched is None:
+            _all, page_ids = _count_and_page_ids(
+                qs, column=column, reverse_order=reverse_order, keyset=keyset, limit=per_page + 1, cap=None
+            )
+            fetched = list(_with_row_data(Case.objects.filter(pk__in=page_ids)).order_by(*order))
+        return _page(fetched, sort, per_page, today, cursor, backwards, matching, cap)
+
+    fetched = list(_with_row_data(_after(qs, column, reverse_order, keyset)).order_by(*order)[: per_page + 1])
     return _page(fetched, sort, per_page, today, cursor, backwards, matching, cap)
 
 
+def _after(qs: QuerySet[Case], column: str, reverse_order: bool, keyset: tuple | None) -> QuerySet[Case]:
+    """The rows after the cursor: forwards along the sort for "next",
+    backwards for "previous" (a row comparison on the sort's index)."""
+    if keyset is None:
+        return qs
+    value, pk, _direction = keyset
+    lookup = TupleLessThan if reverse_order else TupleGreaterThan
+    return qs.filter(lookup(Tuple(F(column), F("id")), (value, pk)))
+
+
+def _walked_page(
+    user: User,
+    filters: CaseFilters,
+    today: date,
+    *,
+    column: str,
+    reverse_order: bool,
+    keyset: tuple | None,
+    limit: int,
+) -> list[Case] | None:
+    """The page of a name search shared by more cases than its count cap,
+    found along the sort index: the first SEARCH_WALK visible cases after
+    the cursor, each checked against the name by its client's primary key
+    (`_client_name_match`), the first `limit` that match.  None when fewer
+    than `limit` match among them (a rarer name: the caller sorts every
+    match instead).
+
+    Collecting and sorting every match costs in proportion to the matches
+    (a family name on 7,000 cases: 50 ms at 1,000,000 consultations, ten
+    times that at 10,000,000); this walk costs in proportion to how far
+    apart they lie, and never more than SEARCH_WALK rows.  The walk is a
+    subquery with its own LIMIT so PostgreSQL cannot run past it."""
+    order = [f"-{column}", "-id"] if reverse_order else [column, "id"]
+    window = (
+        _after(_filtered(user, replace(filters, q=""), today), column, reverse_order, keyset)
+        .annotate(name_match=_client_name_match(filters.q))
+        .order_by(*order)
+        .values_list("pk", column, "name_match")[:SEARCH_WALK]
+    )
+    try:
+        window_sql, params = window.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    direction = "DESC" if reverse_order else "ASC"
+    # Django's own SQL with %s parameters; `direction` is a fixed string.
+    walked = RawSQL(  # noqa: S611
+        f"SELECT w.id FROM ({window_sql}) AS w (id, k, m) WHERE w.m IS NOT NULL "  # noqa: S608
+        f"ORDER BY w.k {direction}, w.id {direction} LIMIT %s",
+        (*params, limit),
+    )
+    fetched = list(_with_row_data(Case.objects.filter(pk__in=walked)).order_by(*order))
+    return fetched if len(fetched) >= limit else None
+
+
 def _count_and_page_ids(
-    qs: QuerySet[Case], *, column: str, reverse_order: bool, keyset: tuple | None, limit: int, cap: int
+    qs: QuerySet[Case], *, column: str, reverse_order: bool, keyset: tuple | None, limit: int, cap: int | None
 ) -> tuple[int, list[int]]:
     """How many cases match (at most cap + 1) and the ids of the page, in one
     statement that evaluates the match once (MATERIALIZED): the bounded
     match set is counted and, when it is within the cap, sorted by
     (column, id) in the same direction as the page's ORDER BY.  Beyond the
-    cap the set was cut off before sorting: no ids."""
+    cap the set was cut off before sorting: no ids.  `cap=None`: every
+    match, counted and sorted."""
+    matches = qs.order_by().values_list("pk", column)
     try:
-        inner_sql, inner_params = qs.order_by().values_list("pk", column)[: cap + 1].query.sql_with_params()
+        inner_sql, inner_params = (matches if cap is None else matches[: cap + 1]).query.sql_with_params()
     except EmptyResultSet:  # Django proved the match empty without asking (e.g. no visible desk)
         return 0, []
     order = "DESC" if reverse_order else "ASC"
-    where, params = "", [*inner_params, cap]
+    where, params = "", [*inner_params, cap if cap is not None else 2**62]
     if keyset is not None:
         where = f"WHERE (m.k, m.id) {'<' if reverse_order else '>'} (%s, %s)"
         params += [keyset[0], keyset[1]]

@@ -130,10 +130,13 @@ def test_refuses_a_database_that_is_not_a_benchmark_one():
     assert not bench.is_benchmark_database("madoguchi")
 
 
-def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_bench, settings):
+def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_bench, settings, monkeypatch):
     """Above the count cap, case_list finds the page along the sort index
-    (selectors._client_name_match) instead of collecting every match: the
+    (selectors.cases._walked_page) instead of collecting every match, and
+    sorts every match when the walk is too short to fill the page: the
     pages must be exactly those of the usual plan, page after page."""
+    from consult.selectors import cases as case_selectors
+
     from django.contrib.auth import get_user_model
 
     from consult.selectors import CaseFilters, case_list
@@ -148,6 +151,13 @@ def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_ben
                 break
         return out
 
+    caps = []  # the caps _count_and_page_ids was called with: None = every match sorted
+    real_count_and_page_ids = case_selectors._count_and_page_ids
+
+    def counted(qs, **kwargs):
+        caps.append(kwargs["cap"])
+        return real_count_and_page_ids(qs, **kwargs)
+
     User = get_user_model()
     walks = 0
     for username in ("staff-332020", "clerk-332089"):
@@ -158,10 +168,16 @@ def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_ben
             settings.CASE_SEARCH_COUNT_CAP = 5
             walked = pages(user, q, sort)
             assert [refs for refs, _n, _capped in walked] == [refs for refs, _n, _capped in usual], (username, q)
+            monkeypatch.setattr(case_selectors, "SEARCH_WALK", 12)  # too short for a page of 10 matches
+            monkeypatch.setattr(case_selectors, "_count_and_page_ids", counted)
+            sorted_all = pages(user, q, sort)
+            monkeypatch.undo()
+            assert [refs for refs, _n, _capped in sorted_all] == [refs for refs, _n, _capped in usual], (username, q)
             assert usual[0][0], (username, q)  # the name does occur
             assert walked[0][2] == (usual[0][1] > 5)  # more than 5 match: capped, the walk was taken
             walks += walked[0][2]
     assert walks >= 4
+    assert caps.count(None) >= 4  # the short walk gave way to sorting every match
 
 
 def test_client_desks_are_written_with_the_clients_and_every_rebuilt_index_is_usable_at_once(small_bench):
