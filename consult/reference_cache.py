@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
@@ -55,6 +56,7 @@ def clear_reference_cache(**kwargs) -> None:
     _panel_cache.clear()
     _fragment_cache.clear()
     _panel_field_cache.clear()
+    _choices_cache.clear()
     label_search_text.cache_clear()
 
 
@@ -117,6 +119,15 @@ _panel_field_cache = KeptInProcess(REFERENCE_TTL_SECONDS, max_entries=PANEL_CACH
 
 def rendered_filter_field(key: tuple, render: Callable[[], str]) -> str:
     return _panel_field_cache.get(key, render)
+
+
+# The choices of a form's fields built from these rows (the case list's
+# filter form: a few hundred options per scope and language, issue 13).
+_choices_cache = KeptInProcess(REFERENCE_TTL_SECONDS, max_entries=PANEL_CACHE_MAX)
+
+
+def kept_choices(key: tuple, build: Callable[[], Any]) -> Any:
+    return _choices_cache.get(key, build)
 
 
 def connect_signals() -> None:

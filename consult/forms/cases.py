@@ -7,6 +7,7 @@ no query per value and the list's query count does not depend on its input."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consult.access import case_access
@@ -14,7 +15,7 @@ from consult.models import (
     CaseOutcome,
     CaseStatus,
 )
-from consult.reference_cache import assignable_people, reference_rows
+from consult.reference_cache import assignable_people, kept_choices, reference_rows
 from consult.selectors.cases import (
     DEFAULT_PER_PAGE,
     DEFAULT_SORT,
@@ -99,31 +100,37 @@ class CaseListFilterForm(forms.Form):
         kwargs.setdefault("initial", {"sort": DEFAULT_SORT, "per_page": str(DEFAULT_PER_PAGE)})
         super().__init__(data, **kwargs)
         self.user = user
-        any_status = [("", _("Any status")), (STATUS_ACTIVE, _("Not closed"))]
-        self.fields["status"].choices = any_status + list(CaseStatus.choices)
-        # Choices from the per-process reference cache (consult/reference_cache.py):
-        # the list's queries are its own rows, not its filter panel (issue 13).
-        desk_ids = visible_desk_ids(user)
+        desk_ids = frozenset(visible_desk_ids(user))
         self.desks = [d for d in reference_rows("desks") if d.pk in desk_ids]
-        self.fields["desk"].choices = [("", _("All desks I can see"))] + [(str(d.pk), d.name) for d in self.desks]
-        people = assignable_people(frozenset(desk_ids))
-        self.fields["assignee"].choices = [
-            ("", _("Anyone")),
-            (ASSIGNEE_ME, _("Me")),
-            (ASSIGNEE_NONE, _("Nobody (unassigned)")),
-        ] + [(str(u.pk), _user_label(u)) for u in people]
-        self.fields["language"].choices = [("", _("Any language"))] + [
-            (str(lang.pk), language_label(lang)) for lang in reference_rows("languages")
-        ]
-        self.fields["topic"].choices = [("", _("Any topic")), *self._topic_choices()]
+        # The options are the same for everyone with the same visible desks
+        # and language: built once per process and minute from the
+        # reference cache, and dropped with it (consult/reference_cache.py).
+        options = kept_choices(("case-list-filter", get_language(), desk_ids), lambda: self._options(desk_ids))
+        for name, choices in options.items():
+            self.fields[name].choices = choices
+
+    def _options(self, desk_ids: frozenset[int]) -> dict[str, list]:
+        any_status = [("", _("Any status")), (STATUS_ACTIVE, _("Not closed"))]
+        people = assignable_people(desk_ids)
         consortium_ids = {d.municipality.consortium_id for d in self.desks}
         municipalities = sorted(
             (m for m in reference_rows("municipalities") if m.consortium_id in consortium_ids), key=lambda m: m.code
         )
-        self.fields["residence"].choices = [
-            ("", _("Any")),
-            (RESIDENCE_OUTSIDE, _("Outside the area")),
-        ] + [(str(m.pk), m.name) for m in municipalities]
+        return {
+            "status": [*any_status, *CaseStatus.choices],
+            "desk": [("", _("All desks I can see"))] + [(str(d.pk), d.name) for d in self.desks],
+            "assignee": [
+                ("", _("Anyone")),
+                (ASSIGNEE_ME, _("Me")),
+                (ASSIGNEE_NONE, _("Nobody (unassigned)")),
+            ]
+            + [(str(u.pk), _user_label(u)) for u in people],
+            "language": [("", _("Any language"))]
+            + [(str(lang.pk), language_label(lang)) for lang in reference_rows("languages")],
+            "topic": [("", _("Any topic")), *self._topic_choices()],
+            "residence": [("", _("Any")), (RESIDENCE_OUTSIDE, _("Outside the area"))]
+            + [(str(m.pk), m.name) for m in municipalities],
+        }
 
     @staticmethod
     def _topic_choices():

@@ -150,9 +150,7 @@ class Client(models.Model):
             GinIndex(fields=["name_grams", "desk_ids"], name="client_name_desks_gin"),
             # Tokens of three characters or more: LIKE '%token%' on trigrams
             # (pg_trgm), sharper than bigrams; also within the visible desks.
-            GinIndex(
-                OpClass("search_text", name="gin_trgm_ops"), "desk_ids", name="client_search_trgm_desks_gin"
-            ),
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), "desk_ids", name="client_search_trgm_desks_gin"),
             models.Index(fields=["registered_desk", "-created_at"], name="client_desk_created_idx"),
             models.Index(
                 fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="client_merged_into_idx"
