@@ -190,9 +190,10 @@ SCANNER_INPUT = [
 def test_scanner_input_into_the_booking_forms_is_refused_not_a_server_error(
     client, hub_booking, hub_staff, coordinator, vi_interpreter, value
 ):
-    """A 500 on POST …/complete/ was seen once in a scan (not reproduced):
-    whatever goes into the booking's forms, the answer is the booking page
-    with a message, and the booking is unchanged."""
+    """Whatever goes into the booking's forms, the answer is the booking page
+    with a message, and the booking is unchanged.  (The scan's 500 on
+    POST …/complete/ was not the input but a race with a confirmation:
+    test_concurrency.py.)"""
     services.booking_confirm(booking=hub_booking, interpreter=vi_interpreter, by=coordinator)
     as_user(client, hub_staff)
     for name, field in [
