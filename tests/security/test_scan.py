@@ -115,10 +115,13 @@ def test_wapiti_finds_nothing_high_signed_in_as_staff(tmp_path, fast_password_ha
 
 
 # Lines of gunicorn.log that report a server error: the access log's 500s,
-# Django's "ERROR django.request", and gunicorn's own — an exception that
-# left the application, or a worker killed at its timeout while it served a
-# request; their access line says only "POST None" 500.
-_ERROR_MARKS = ('" 500 ', "ERROR django.request", "[ERROR] Error handling request", "WORKER TIMEOUT")
+# Django's "ERROR django.request", and gunicorn's own "Error handling request
+# <method> <path>" — an exception that left the application, or a worker
+# killed at its timeout while it served a request (its access line reads
+# "POST None" 500).  Not "(no URI read)": a worker timed out waiting for a
+# request on a connection the scanner opened and left idle — nobody was answered.
+_ERROR_MARKS = ('" 500 ', "ERROR django.request", "[ERROR] Error handling request")
+_NOT_AN_ANSWER = "Error handling request (no URI read)"
 # A log record starts with its time: gunicorn's "[2026-…" or "[01/Dec/2026…", Django's "2026-12-01 …".
 _RECORD_START = re.compile(r"\[|\d{4}-\d\d-\d\d ")
 
@@ -129,7 +132,7 @@ def server_errors(server_log: str) -> list[str]:
     lines = server_log.splitlines()
     errors = []
     for index, line in enumerate(lines):
-        if not any(mark in line for mark in _ERROR_MARKS):
+        if not any(mark in line for mark in _ERROR_MARKS) or _NOT_AN_ANSWER in line:
             continue
         end = index + 1
         while end < len(lines) and not _RECORD_START.match(lines[end]):
