@@ -124,6 +124,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer with its common widget templates written in Python: the
+# same markup, a fraction of the CPU on every form (core/form_rendering.py).
+FORM_RENDERER = "core.form_rendering.FastWidgetRenderer"
+
 # --- Database: PostgreSQL everywhere -------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(

@@ -246,9 +246,14 @@ def booking_complete(*, booking: Booking, actual_minutes: int, by) -> Booking:
     if actual_minutes is None or actual_minutes < 1 or actual_minutes > 1440:
         raise ValidationError({"actual_minutes": _("Enter the minutes interpreted (1–1440).")})
     with transaction.atomic():
+        # Not the interpreter in this query: a confirmation may change it while
+        # this waits for the row lock, and after the wait PostgreSQL re-checks
+        # the locked row against the rows already joined — the old interpreter
+        # no longer matches and would come back as None.  Read after the lock,
+        # it is the interpreter the booking has now.
         locked = (
             Booking.objects.select_for_update(of=("self",))
-            .select_related("desk__municipality", "case__client__residence_municipality", "interpreter")
+            .select_related("desk__municipality", "case__client__residence_municipality")
             .get(pk=booking.pk)
         )
         if locked.status != BookingStatus.CONFIRMED:

@@ -18,7 +18,6 @@ from consult.models import (
 from municipalities.visibility import user_memberships
 
 from .fields import ReferenceChoiceField, country_search_texts, residence_status_search_texts
-from .renderers import INTAKE_RENDERER
 from .widgets import DateInput, FilterSelect
 
 CLIENT_ANONYMOUS = ""
@@ -32,9 +31,6 @@ def birth_year_bounds() -> tuple[int, int]:
 class ClientForm(forms.Form):
     """A new client's details as given at the counter (DESIGN §3).  Field
     names match Client's and the likely-matches endpoint's parameters."""
-
-    # Part of the intake screen: its widgets are written in Python (issue 13).
-    default_renderer = INTAKE_RENDERER
 
     name = forms.CharField(
         label=_("Name as given"),

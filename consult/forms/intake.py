@@ -32,7 +32,7 @@ from .fields import (
     language_search_text,
     topic_tree,
 )
-from .renderers import INTAKE_RENDERER, mark_chosen
+from .renderers import mark_chosen
 from .widgets import DateInput, DateTimeLocalInput
 
 
@@ -43,9 +43,6 @@ def _now_minute():
 class IntakeForm(forms.Form):
     """One consultation (相談受付): a new case, a quick contact, or another
     consultation in an existing case (再相談).  The client part is ClientForm."""
-
-    # Django's widget markup written in Python: the intake GET's largest cost (issue 13).
-    default_renderer = INTAKE_RENDERER
 
     # Field order is the tab order of the screen: what the person brings
     # first, then who they are, then what was done; the defaults last.

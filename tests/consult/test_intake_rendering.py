@@ -8,15 +8,16 @@ import re
 import uuid
 
 import pytest
-from django.forms.renderers import get_default_renderer
+from django.forms.renderers import DjangoTemplates
 from django.template import engines
 from django.utils import timezone, translation
 
 from consult import reference_cache
 from consult.forms.clients import ClientForm
 from consult.forms.intake import IntakeForm
-from consult.forms.renderers import IntakeRenderer, mark_chosen
+from consult.forms.renderers import mark_chosen
 from consult.models import Language, Topic
+from core.form_rendering import FastWidgetRenderer
 from tests.factories import as_user
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +59,9 @@ def _client_data(**overrides):
 
 
 def _assert_same_markup(make_form):
-    fast, slow = make_form(), make_form(renderer=get_default_renderer())
-    assert isinstance(fast.renderer, IntakeRenderer)
-    assert not isinstance(slow.renderer, IntakeRenderer)
+    fast, slow = make_form(), make_form(renderer=DjangoTemplates())
+    assert isinstance(fast.renderer, FastWidgetRenderer)  # the project's FORM_RENDERER
+    assert not isinstance(slow.renderer, FastWidgetRenderer)
     assert list(fast.fields) == list(slow.fields)
     fast.is_bound and fast.is_valid()
     slow.is_bound and slow.is_valid()

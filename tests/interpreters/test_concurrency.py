@@ -89,3 +89,43 @@ def test_the_second_confirmation_waits_for_the_first_and_then_loses(hub_case, hu
     assert isinstance(results["first"], Booking)
     assert isinstance(results["second"], services.BookingClash)
     assert results["second"].clash.pk == first.pk
+
+
+def test_completing_while_the_interpreter_is_changed_waits_and_charges_the_new_one(
+    hub_case, hub_staff, coordinator, vietnamese
+):
+    """The scan's 500 on POST …/complete/: "complete" arrived while "confirm"
+    (another interpreter) held the booking's row.  After the wait PostgreSQL
+    re-checks the locked row and its joins: the interpreter joined in the
+    same FOR UPDATE query no longer matched and came back as None
+    (AttributeError on its rate).  Completing must wait, then use the
+    interpreter the booking has now."""
+    first = InterpreterFactory(languages={"vi": 3}, rate_per_minute=50)
+    second = InterpreterFactory(languages={"vi": 3}, rate_per_minute=80)
+    booking = request_booking(case=hub_case, language=vietnamese, by=hub_staff, starts=at(10), ends=at(11))
+    services.booking_confirm(booking=booking, interpreter=first, by=coordinator)
+    changed, release = threading.Event(), threading.Event()
+    results = {}
+
+    def change_interpreter():
+        with transaction.atomic():
+            services.booking_confirm(booking=booking, interpreter=second, by=coordinator)
+            changed.set()
+            release.wait(timeout=10)
+
+    def complete():
+        changed.wait(timeout=10)
+        return services.booking_complete(booking=booking, actual_minutes=30, by=hub_staff)
+
+    holder = _run_in_thread(change_interpreter, results, "confirm")
+    contender = _run_in_thread(complete, results, "complete")
+    changed.wait(timeout=10)
+    contender.join(timeout=1.0)
+    assert contender.is_alive(), "completing must wait for the confirmation's transaction"
+    release.set()
+    holder.join(timeout=10)
+    contender.join(timeout=10)
+    assert isinstance(results["complete"], Booking), results["complete"]
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.COMPLETED and booking.interpreter == second
+    assert booking.rate_per_minute == 80 and booking.cost == 30 * 80

@@ -170,6 +170,48 @@ def test_confirm_complete_through_the_pages(client, hub_booking, hub_staff, vi_i
     assert f'data-testid="booking-cost">{expected_cost} ' in shown
 
 
+# What the scanner (tests/security/test_scan.py) sends into a booking's forms.
+SCANNER_INPUT = [
+    '"><script>alert(1)</script>',
+    "../../../../etc/passwd\x00",
+    ";cat /etc/passwd",
+    "' OR '1'='1",
+    "${{7*7}}",
+    "http://www.google.fr\r\nwapiti: 3.3.2 version",
+    "9" * 5000,
+    "1441",
+    "-1",
+    "",
+    ["abc", ""],
+]
+
+
+@pytest.mark.parametrize("value", SCANNER_INPUT, ids=range(len(SCANNER_INPUT)))
+def test_scanner_input_into_the_booking_forms_is_refused_not_a_server_error(
+    client, hub_booking, hub_staff, coordinator, vi_interpreter, value
+):
+    """Whatever goes into the booking's forms, the answer is the booking page
+    with a message, and the booking is unchanged.  (The scan's 500 on
+    POST …/complete/ was not the input but a race with a confirmation:
+    test_concurrency.py.)"""
+    services.booking_confirm(booking=hub_booking, interpreter=vi_interpreter, by=coordinator)
+    as_user(client, hub_staff)
+    for name, field in [
+        ("booking_complete", "actual_minutes"),
+        ("booking_cancel", "reason"),
+        ("booking_confirm", "interpreter"),
+        ("booking_exclude", "interpreter"),
+    ]:
+        if name == "booking_cancel" and isinstance(value, str) and value.strip():
+            continue  # any non-empty reason is a reason
+        response = client.post(url(name, hub_booking.pk), {field: value})
+        assert response.status_code == 302 and response.url == hub_booking.get_absolute_url(), name
+        hub_booking.refresh_from_db()
+        assert hub_booking.status == BookingStatus.CONFIRMED and hub_booking.actual_minutes is None, name
+        assert hub_booking.interpreter == vi_interpreter, name
+    assert client.get(url("booking_detail", hub_booking.pk)).status_code == 200
+
+
 def test_a_clash_is_refused_with_the_clash_named(client, hub_case, hub_staff, coordinator, vi_interpreter, vietnamese):
     first = request_booking(case=hub_case, language=vietnamese, by=hub_staff, starts=at(10), ends=at(11))
     second = request_booking(case=hub_case, language=vietnamese, by=hub_staff, starts=at(10, 30), ends=at(11, 30))

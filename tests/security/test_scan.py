@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -108,5 +109,36 @@ def test_wapiti_finds_nothing_high_signed_in_as_staff(tmp_path, fast_password_ha
     assert crawled >= 20, result.stdout  # the scan really went through the signed-in portal
     # No request of the scan was a server error (a 403's logged PermissionDenied is not one).
     server_log = (tmp_path / "gunicorn.log").read_text()
-    errors = [line for line in server_log.splitlines() if '" 500 ' in line or "ERROR django.request" in line]
-    assert not errors, "\n".join(errors[:20])
+    (ARTIFACTS / "gunicorn.log").write_text(server_log)  # tmp_path does not outlive the run
+    errors = server_errors(server_log)
+    assert not errors, "\n\n".join(errors[:5]) + f"\n\n(all of it: {ARTIFACTS / 'gunicorn.log'})"
+
+
+# Lines of gunicorn.log that report a server error: the access log's 500s,
+# Django's "ERROR django.request", and gunicorn's own "Error handling request
+# <method> <path>" — an exception that left the application, or a worker
+# killed at its timeout while it served a request (its access line reads
+# "POST None" 500).  Not "(no URI read)": a worker timed out waiting for a
+# request on a connection the scanner opened and left idle — nobody was answered.
+_ERROR_MARKS = ('" 500 ', "ERROR django.request", "[ERROR] Error handling request")
+_NOT_AN_ANSWER = "Error handling request (no URI read)"
+# A log record starts with its time: gunicorn's "[2026-…" or "[01/Dec/2026…", Django's "2026-12-01 …".
+_RECORD_START = re.compile(r"\[|\d{4}-\d\d-\d\d ")
+
+
+def server_errors(server_log: str) -> list[str]:
+    """Each error record with the traceback that follows it (the lines up to
+    the next record), so that a failure shows why, not only that."""
+    lines = server_log.splitlines()
+    errors = []
+    for index, line in enumerate(lines):
+        if not any(mark in line for mark in _ERROR_MARKS) or _NOT_AN_ANSWER in line:
+            continue
+        end = index + 1
+        while end < len(lines) and not _RECORD_START.match(lines[end]):
+            end += 1
+        block = lines[index:end]
+        if len(block) > 62:  # the record's first line and the innermost frames
+            block = [block[0], "  …", *block[-60:]]
+        errors.append("\n".join(block))
+    return errors
