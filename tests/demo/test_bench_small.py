@@ -135,11 +135,10 @@ def test_a_name_shared_by_more_cases_than_the_count_cap_pages_the_same(small_ben
     (selectors.cases._walked_page) instead of collecting every match, and
     sorts every match when the walk is too short to fill the page: the
     pages must be exactly those of the usual plan, page after page."""
-    from consult.selectors import cases as case_selectors
-
     from django.contrib.auth import get_user_model
 
     from consult.selectors import CaseFilters, case_list
+    from consult.selectors import cases as case_selectors
 
     def pages(user, q, sort):
         out, cursor = [], None
