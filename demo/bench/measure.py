@@ -298,13 +298,18 @@ def _explain_section(report: Report, *, full_size: bool, log) -> None:
         m = report.measurements[key]
         plans = [explain(sql, force_index=force) for sql in (_main_query(m), _count_query(m)) if sql]
         seq = sorted({hit for plan in plans for hit in _NO_SEQ_SCAN.findall(plan)})
-        # The names are looked up through the GIN index (for a very common name
-        # the page's rows then come from the sort index, the count from the GIN).
-        gin = any("client_name_desks_gin" in plan for plan in plans)
+        # The names are looked up through a GIN index: bigrams, or trigrams when
+        # every token has three characters or more (for a very common name the
+        # page's rows then come from the sort index, the count from the GIN).
+        used = sorted({name for name in _NAME_INDEXES for plan in plans if name in plan})
+        gin = bool(used)
         m.scenario.plan_ok = (not seq) and gin and bool(plans)
-        m.scenario.plan_note = ("GIN index client_name_desks_gin" if gin else "NO name-gram index") + (
+        m.scenario.plan_note = (f"GIN index {', '.join(used)}" if gin else "NO name index") + (
             f"; SEQ SCAN on {', '.join(seq)}" if seq else "; no seq scan"
         )
+
+
+_NAME_INDEXES = ("client_name_desks_gin", "client_search_trgm_desks_gin")
 
 
 def _targets(report: Report, *, full_size: bool, log) -> None:
