@@ -55,7 +55,6 @@ from accounts.models import User
 from ..models import Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
 
 DEFAULT_COUNT_CAP = 1_000
-DEFAULT_SEARCH_COUNT_CAP = 1_000
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
 
@@ -132,9 +131,9 @@ def count_cap() -> int:
 
 def search_count_cap() -> int:
     """How far a name search counts exactly (CASE_SEARCH_COUNT_CAP, by
-    default the list's 1,000).  Within it the page is sorted from the
+    default the list's own cap).  Within it the page is sorted from the
     counted matches; beyond it, see `_walked_page` (docs/decisions/0018)."""
-    return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", DEFAULT_SEARCH_COUNT_CAP))
+    return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", None) or count_cap())
 
 
 # How many cases along the sort index a name search shared by more cases
@@ -417,14 +416,15 @@ def _count_and_page_ids(
     except EmptyResultSet:  # Django proved the match empty without asking (e.g. no visible desk)
         return 0, []
     order = "DESC" if reverse_order else "ASC"
-    where, params = "", [*inner_params, cap if cap is not None else 2**62]
+    within, params = ("TRUE", list(inner_params)) if cap is None else ("c.n <= %s", [*inner_params, cap])
+    where = ""
     if keyset is not None:
         where = f"WHERE (m.k, m.id) {'<' if reverse_order else '>'} (%s, %s)"
         params += [keyset[0], keyset[1]]
-    # Django's own SQL with %s parameters; `where` and `order` are fixed strings.
+    # Django's own SQL with %s parameters; `within`, `where` and `order` are fixed strings.
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({inner_sql}) AS s (id, k)) "  # noqa: S608
-        f"SELECT c.n, CASE WHEN c.n <= %s THEN "
+        f"SELECT c.n, CASE WHEN {within} THEN "
         f"ARRAY(SELECT m.id FROM m {where} ORDER BY m.k {order}, m.id {order} LIMIT %s) END "
         f"FROM (SELECT count(*) AS n FROM m) AS c"
     )
