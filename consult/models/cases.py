@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +101,14 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # What the case list filters by, kept on the case by the database
+    # (migration 0016): the languages and the topics of the case's
+    # consultations.  A filter reads one array instead of checking every
+    # counted case against its consultations (docs/decisions/0018, fifth
+    # pass).  Never set or read them in Python: a BEFORE trigger recomputes
+    # both on every insert and update of the case.
+    language_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    topic_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -125,6 +135,9 @@ class Case(models.Model):
                 condition=~models.Q(status="closed"),
                 name="case_open_desk_activity_idx",
             ),
+            # The list's language and topic filters (the arrays above).
+            GinIndex(fields=["language_ids"], name="case_language_ids_gin"),
+            GinIndex(fields=["topic_ids"], name="case_topic_ids_gin"),
             # The home queue: cases waiting for an answer at a desk, newest activity first.
             models.Index(
                 fields=["handling_desk", "-last_activity_at"],

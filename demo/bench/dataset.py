@@ -103,6 +103,28 @@ def _typed(sql: str, params: dict) -> str:
 FISCAL_YEAR = "extract(year FROM ({} AT TIME ZONE 'Asia/Tokyo') - interval '3 months')::int"
 
 
+# Case.language_ids / topic_ids (migration 0016): off during the load.
+_FILTER_ID_TRIGGERS = (
+    ("consult_case", "consult_case_filter_ids"),
+    ("consult_consultation", "consult_consultation_case_filter_ids"),
+    ("consult_consultationtopic", "consult_consultationtopic_case_filter_ids"),
+)
+
+
+def _foreign_key(cursor, table: str, referenced: str) -> str:
+    """The name of `table`'s foreign key constraint to `referenced`."""
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass AND confrelid = %s::regclass",
+        [table, referenced],
+    )
+    return cursor.fetchone()[0]
+
+
+def _switch_filter_id_triggers(cursor, action: str) -> None:
+    for table, trigger in _FILTER_ID_TRIGGERS:
+        cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
+
+
 def _secondary_indexes(cursor) -> list[tuple[str, str]]:
     """(name, CREATE INDEX statement) of the loaded tables' indexes that back
     no constraint: dropped during the load, rebuilt from these statements."""
@@ -165,7 +187,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         p["client_base"] = _id_base(cursor, "consult_client")
         p["case_base"] = _id_base(cursor, "consult_case")
         p["consultation_base"] = _id_base(cursor, "consult_consultation")
-        for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter"):
+        for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter", "bench_case_arrays"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
         # 1. cases planned: desk, date, kind, client number
@@ -263,6 +285,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         # (a 10M build under load: an hour of sequential scans elsewhere).
         cursor.execute("ALTER TABLE consult_client DISABLE TRIGGER consult_client_desk_ids")
         cursor.execute("ALTER TABLE consult_case DISABLE TRIGGER consult_case_client_desks")
+        _switch_filter_id_triggers(cursor, "DISABLE")
         # 4. clients: one per first case of a client, names from the pool
         run(
             "clients",
@@ -291,7 +314,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             JOIN bench_name n ON n.id = c.pick
             """,  # noqa: S608 - fragments are this module's constants
         )
-        # 5. cases: reference numbers taken from the product's counter, a desk's
+        # 5. case numbers: taken from the product's counter, a desk's
         # fiscal year at once (CaseCounter.objects.take_numbers, as intake does),
         # then numbered in date order from there.
         fy = FISCAL_YEAR.format("c.opened_at")
@@ -305,44 +328,10 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         cursor.execute("CREATE TEMP TABLE bench_counter (dpos int, fy int, base int, PRIMARY KEY (dpos, fy))")
         cursor.executemany("INSERT INTO bench_counter (dpos, fy, base) VALUES (%s, %s, %s)", bases)
         log(f"  {'case counters (take_numbers)':<44} {len(bases):>10}  {time.monotonic() - t0:6.1f} s")
-        run(
-            "cases",
-            f"""
-            INSERT INTO consult_case (
-                id, reference, handling_desk_id, client_id, title, status, outcome, assignee_id,
-                is_quick_contact, sensitive_notes, version, opened_at, closed_at, last_activity_at, created_by_id)
-            SELECT %(case_base)s + x.idx,
-                   (%(desk_codes)s)[x.dpos] || '-' || x.fy || '-'
-                       || CASE WHEN x.number < 100000 THEN lpad(x.number::text, 5, '0') ELSE x.number::text END,
-                   (%(desk_ids)s)[x.dpos],
-                   CASE WHEN x.client_idx IS NOT NULL THEN %(client_base)s + x.client_idx END,
-                   (%(topic_names)s)[x.tpos],
-                   split_part(x.state, '/', 1), split_part(x.state, '/', 2),
-                   (%(desk_users)s)[x.dpos], x.quick, '', 1, x.opened_at,
-                   CASE WHEN x.state LIKE 'closed/%%' THEN x.last_at END, x.last_at, (%(desk_users)s)[x.dpos]
-            FROM (
-                SELECT s.*, cc.base + s.rn AS number,
-                       CASE
-                         WHEN s.quick THEN
-                           CASE WHEN s.r < 0.92 OR s.last_at < now() - interval '30 days'
-                                THEN 'closed/resolved' ELSE 'open/' END
-                         WHEN s.last_at < now() - interval '120 days' THEN
-                           CASE WHEN s.r < 0.67 THEN 'closed/resolved' WHEN s.r < 0.985 THEN 'closed/referred'
-                                ELSE 'in_progress/continuing' END
-                         ELSE
-                           CASE WHEN s.r < 0.40 THEN 'closed/resolved' WHEN s.r < 0.55 THEN 'closed/referred'
-                                WHEN s.r < 0.70 THEN 'in_progress/continuing'
-                                WHEN s.r < 0.80 THEN 'waiting/continuing' ELSE 'open/' END
-                       END AS state
-                FROM (
-                    SELECT c.*, greatest(c.opened_at, l.last_at) AS last_at, random() AS r, {fy} AS fy,
-                           row_number() OVER (PARTITION BY c.dpos, {fy} ORDER BY c.opened_at, c.idx) AS rn
-                    FROM bench_case c LEFT JOIN bench_last l ON l.case_idx = c.idx
-                ) s
-                JOIN bench_counter cc ON cc.dpos = s.dpos AND cc.fy = s.fy
-            ) x
-            """,  # noqa: S608 - fragments are this module's constants
-        )
+        # The consultations go in before their cases (see step 5, continued):
+        # their one foreign key to the case is checked once the cases are in.
+        case_fk = _foreign_key(cursor, "consult_consultation", "consult_case")
+        cursor.execute(f'SET CONSTRAINTS "{case_fk}" DEFERRED')
         # 6. consultations: the first of every case, then the re-consultations
         run(
             "consultations",
@@ -399,6 +388,74 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
             """,  # noqa: S608 - fragments are this module's constants
             {**p, "n_extras": extras},
         )
+        # Case.language_ids / topic_ids are kept by triggers row by row
+        # (migration 0016); for the bulk load the cases are written after
+        # their consultations (the foreign keys are checked at commit), with
+        # both arrays, so no loaded row is updated (see desk_ids above).
+        run(
+            "languages and topics of each case",
+            """
+            CREATE TEMP TABLE bench_case_arrays AS
+            SELECT coalesce(l.case_id, t.case_id) AS case_id, l.language_ids, t.topic_ids
+            FROM (
+                SELECT case_id, array_agg(DISTINCT language_id ORDER BY language_id) AS language_ids
+                FROM consult_consultation
+                WHERE id > %(consultation_base)s AND language_id IS NOT NULL
+                GROUP BY case_id
+            ) l
+            FULL JOIN (
+                SELECT q.case_id, array_agg(DISTINCT t.topic_id ORDER BY t.topic_id) AS topic_ids
+                FROM consult_consultationtopic t JOIN consult_consultation q ON q.id = t.consultation_id
+                WHERE q.id > %(consultation_base)s
+                GROUP BY q.case_id
+            ) t ON t.case_id = l.case_id
+            """,
+        )
+        cursor.execute("CREATE INDEX ON bench_case_arrays (case_id)")
+        cursor.execute("ANALYZE bench_case_arrays")
+        # 5 (continued). the cases themselves, once their consultations and topics are in
+        run(
+            "cases",
+            f"""
+            INSERT INTO consult_case (
+                id, reference, handling_desk_id, client_id, title, status, outcome, assignee_id,
+                is_quick_contact, sensitive_notes, version, opened_at, closed_at, last_activity_at, created_by_id,
+                language_ids, topic_ids)
+            SELECT %(case_base)s + x.idx,
+                   (%(desk_codes)s)[x.dpos] || '-' || x.fy || '-'
+                       || CASE WHEN x.number < 100000 THEN lpad(x.number::text, 5, '0') ELSE x.number::text END,
+                   (%(desk_ids)s)[x.dpos],
+                   CASE WHEN x.client_idx IS NOT NULL THEN %(client_base)s + x.client_idx END,
+                   (%(topic_names)s)[x.tpos],
+                   split_part(x.state, '/', 1), split_part(x.state, '/', 2),
+                   (%(desk_users)s)[x.dpos], x.quick, '', 1, x.opened_at,
+                   CASE WHEN x.state LIKE 'closed/%%' THEN x.last_at END, x.last_at, (%(desk_users)s)[x.dpos],
+                   coalesce(a.language_ids, '{{}}'), coalesce(a.topic_ids, '{{}}')
+            FROM (
+                SELECT s.*, cc.base + s.rn AS number,
+                       CASE
+                         WHEN s.quick THEN
+                           CASE WHEN s.r < 0.92 OR s.last_at < now() - interval '30 days'
+                                THEN 'closed/resolved' ELSE 'open/' END
+                         WHEN s.last_at < now() - interval '120 days' THEN
+                           CASE WHEN s.r < 0.67 THEN 'closed/resolved' WHEN s.r < 0.985 THEN 'closed/referred'
+                                ELSE 'in_progress/continuing' END
+                         ELSE
+                           CASE WHEN s.r < 0.40 THEN 'closed/resolved' WHEN s.r < 0.55 THEN 'closed/referred'
+                                WHEN s.r < 0.70 THEN 'in_progress/continuing'
+                                WHEN s.r < 0.80 THEN 'waiting/continuing' ELSE 'open/' END
+                       END AS state
+                FROM (
+                    SELECT c.*, greatest(c.opened_at, l.last_at) AS last_at, random() AS r, {fy} AS fy,
+                           row_number() OVER (PARTITION BY c.dpos, {fy} ORDER BY c.opened_at, c.idx) AS rn
+                    FROM bench_case c LEFT JOIN bench_last l ON l.case_idx = c.idx
+                ) s
+                JOIN bench_counter cc ON cc.dpos = s.dpos AND cc.fy = s.fy
+            ) x
+            LEFT JOIN bench_case_arrays a ON a.case_id = %(case_base)s + x.idx
+            """,  # noqa: S608 - fragments are this module's constants
+        )
+        cursor.execute(f'SET CONSTRAINTS "{case_fk}" IMMEDIATE')  # the deferred checks run here
         # 8. follow-ups for 15 % of the cases; a few left open past their date
         run(
             "follow-ups",
@@ -435,7 +492,8 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         log(f"  {'rebuild ' + str(len(indexes)) + ' secondary indexes':<44} {'':>10}  {time.monotonic() - t0:6.1f} s")
         cursor.execute("ALTER TABLE consult_client ENABLE TRIGGER consult_client_desk_ids")
         cursor.execute("ALTER TABLE consult_case ENABLE TRIGGER consult_case_client_desks")
-        for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter"):
+        _switch_filter_id_triggers(cursor, "ENABLE")
+        for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter", "bench_case_arrays"):
             cursor.execute(f"DROP TABLE {table}")
 
         marker = {

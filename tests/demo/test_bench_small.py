@@ -202,3 +202,28 @@ def test_client_desks_are_written_with_the_clients_and_every_rebuilt_index_is_us
             [list(BENCH_TABLES)],
         )
         assert cursor.fetchall() == []
+
+
+def test_case_languages_and_topics_are_written_with_the_cases_as_the_triggers_keep_them(small_bench):
+    """The bulk load writes Case.language_ids / topic_ids with the cases
+    (triggers off, migration 0016); they equal what the triggers compute
+    from the consultations, for every case of the dataset."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE c.language_ids IS DISTINCT FROM ARRAY(
+                       SELECT DISTINCT q.language_id FROM consult_consultation q
+                       WHERE q.case_id = c.id AND q.language_id IS NOT NULL ORDER BY 1)),
+                   count(*) FILTER (WHERE c.topic_ids IS DISTINCT FROM ARRAY(
+                       SELECT DISTINCT t.topic_id FROM consult_consultationtopic t
+                       JOIN consult_consultation q ON q.id = t.consultation_id
+                       WHERE q.case_id = c.id ORDER BY 1)),
+                   count(*) FILTER (WHERE cardinality(c.topic_ids) > 0)
+            FROM consult_case c
+            """
+        )
+        cases, wrong_languages, wrong_topics, with_topics = cursor.fetchone()
+    assert cases > 100
+    assert (wrong_languages, wrong_topics) == (0, 0)
+    assert with_topics == cases  # every case has a consultation with a topic
