@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 
 from consult import names
 from consult.models import Language, ResidenceStatus, Topic
@@ -128,6 +129,23 @@ _choices_cache = KeptInProcess(REFERENCE_TTL_SECONDS, max_entries=PANEL_CACHE_MA
 
 def kept_choices(key: tuple, build: Callable[[], Any]) -> Any:
     return _choices_cache.get(key, build)
+
+
+class KeptChoices(BaseChoiceIterator):
+    """A field's choices normalised once, for choices kept across requests.
+
+    Assigning a list to `field.choices` normalises every option again on
+    each request (a few hundred for the case list's filter form, ~0.4 ms);
+    Django takes a choice iterator as it is."""
+
+    def __init__(self, choices) -> None:
+        self._normalised = list(normalize_choices(choices))
+
+    def __iter__(self):
+        return iter(self._normalised)
+
+    def __len__(self) -> int:
+        return len(self._normalised)
 
 
 def connect_signals() -> None:

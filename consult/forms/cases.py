@@ -15,7 +15,7 @@ from consult.models import (
     CaseOutcome,
     CaseStatus,
 )
-from consult.reference_cache import assignable_people, kept_choices, reference_rows
+from consult.reference_cache import KeptChoices, assignable_people, kept_choices, reference_rows
 from consult.selectors.cases import (
     DEFAULT_PER_PAGE,
     DEFAULT_SORT,
@@ -105,7 +105,10 @@ class CaseListFilterForm(forms.Form):
         # The options are the same for everyone with the same visible desks
         # and language: built once per process and minute from the
         # reference cache, and dropped with it (consult/reference_cache.py).
-        options = kept_choices(("case-list-filter", get_language(), desk_ids), lambda: self._options(desk_ids))
+        options = kept_choices(
+            ("case-list-filter", get_language(), desk_ids),
+            lambda: {name: KeptChoices(choices) for name, choices in self._options(desk_ids).items()},
+        )
         for name, choices in options.items():
             self.fields[name].choices = choices
 

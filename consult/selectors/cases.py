@@ -9,10 +9,12 @@ The case list is built for big tables (DESIGN §10, issue 3 targets: p95
   ``case_activity_idx`` / ``case_opened_idx`` / ``case_reference_prefix_idx``,
   so page 10,000 reads as few index entries as page 1.  No OFFSET.
 * A BOUNDED count: ``SELECT count(*) FROM (… LIMIT cap + 1)``; beyond the cap
-  the page says "1,000+" instead of counting a million rows.  Counting costs
-  in proportion to the cap (a language or topic filter checks every case
-  it counts against its consultations), so the list's cap is the home
-  page's: about a thousand.  Exact figures are the reports' job.
+  the page says "1,000+" instead of counting a million rows (a name search
+  stops at 200: "200+").  Counting costs in proportion to the cap, so the
+  cap is small; exact figures are the reports' job.  The language and
+  topic filters read arrays the database keeps on the case
+  (Case.language_ids, Case.topic_ids, migration 0016) instead of checking
+  each counted case against its consultations.
 * CONSTANT queries: the rows come in one query; language, consultation
   count and the next due follow-up are correlated subqueries in that
   same query (evaluated only for the rows of the page), desk, client and
@@ -44,7 +46,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
@@ -52,9 +54,10 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 
-from ..models import Case, Client, Consultation, ConsultationTopic, FollowUp, Topic
+from ..models import Case, Client, Consultation, FollowUp, Topic
 
 DEFAULT_COUNT_CAP = 1_000
+DEFAULT_SEARCH_COUNT_CAP = 200
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
 
@@ -122,25 +125,30 @@ class CaseListPage:
 
 
 def count_cap() -> int:
-    """How far the list counts exactly (CASE_LIST_COUNT_CAP): as far as the
-    home page's queues ("more than 999").  At 10,000 a language or topic
-    filter spent 140 ms of database time counting at 1,000,000
-    consultations (docs/decisions/0018, fourth pass)."""
+    """How far the list counts exactly (CASE_LIST_COUNT_CAP, 1,000).  At
+    10,000 a language or topic filter spent 140 ms of database time
+    counting at 1,000,000 consultations (docs/decisions/0018, fourth pass)."""
     return int(getattr(settings, "CASE_LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
 
 
 def search_count_cap() -> int:
-    """How far a name search counts exactly (CASE_SEARCH_COUNT_CAP, by
-    default the list's own cap).  Within it the page is sorted from the
-    counted matches; beyond it, see `_walked_page` (docs/decisions/0018)."""
-    return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", None) or count_cap())
+    """How far a name search counts exactly (CASE_SEARCH_COUNT_CAP, 200):
+    "200+ cases" already tells the person at the counter to add a given
+    name or a filter, and counting a common name's cases to 1,000 cost a
+    search ~7 ms of database time on average at 1,000,000 consultations
+    (docs/decisions/0018, fifth pass).  Within the cap the page is sorted
+    from the counted matches; beyond it, see `_walked_page`."""
+    return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", None) or DEFAULT_SEARCH_COUNT_CAP)
 
 
 # How many cases along the sort index a name search shared by more cases
-# than its count cap reads to fill its page before it sorts every match
-# instead: a name on 1 case in 200 of those visible fills a page of 25 in
-# about 5,000.
-SEARCH_WALK = 5_000
+# than its count cap reads at most to fill its page before it sorts every
+# match instead: a name on 1 case in 400 of those visible fills a page of 25
+# in about 10,000.  The walk stops at the page's last match, so a common
+# name reads far fewer; over bench_http's search terms 10,000 rather than
+# 5,000 cut a search's mean from ~37 to ~24 ms and its p95 from ~80 to
+# ~34 ms (docs/decisions/0018, fifth pass).
+SEARCH_WALK = 10_000
 
 
 # --- search ------------------------------------------------------------------
@@ -216,12 +224,16 @@ def _by_status_desk_assignee(qs: QuerySet[Case], filters: CaseFilters, user: Use
 
 
 def _by_content(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
-    """Language used and topic (a parent topic includes its children)."""
+    """Language used and topic (a parent topic includes its children), read
+    from the arrays the database keeps on the case (Case.language_ids,
+    Case.topic_ids) rather than from each case's consultations."""
     if filters.language_id:
-        qs = qs.filter(Exists(Consultation.objects.filter(case=OuterRef("pk"), language_id=filters.language_id)))
+        qs = qs.filter(language_ids__contains=[filters.language_id])
     if filters.topic_id:
-        topics = Topic.objects.filter(Q(pk=filters.topic_id) | Q(parent_id=filters.topic_id)).values("pk")
-        qs = qs.filter(Exists(ConsultationTopic.objects.filter(consultation__case=OuterRef("pk"), topic_id__in=topics)))
+        # The topic and its children, retired ones included (the cases that
+        # carry them still match), as constants the planner can estimate.
+        topics = Topic.objects.filter(Q(pk=filters.topic_id) | Q(parent_id=filters.topic_id))
+        qs = qs.filter(topic_ids__overlap=sorted({filters.topic_id, *topics.values_list("pk", flat=True)}))
     return qs
 
 
@@ -271,23 +283,52 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int, str]:
 
 
 # --- the list ----------------------------------------------------------------
-def _with_row_data(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """What a list row shows, fetched in the same query as the rows.
+def _row_data_sql() -> dict[str, str]:
+    """The three per-row subqueries of `_with_row_data`, as SQL written once.
 
-    Each annotation is a correlated subquery on an index that leads with
-    the case (consultation_case_idx, followup_case_status_idx), run only
-    for the rows of the page.  "Overdue" is derived from `next_due_date`
-    (the earliest open follow-up) rather than a separate EXISTS, which
-    PostgreSQL would hash over every open follow-up of the table."""
-    consultations = Consultation.objects.filter(case=OuterRef("pk")).order_by()
-    open_follow_ups = FollowUp.objects.filter(case=OuterRef("pk"), status=FollowUp.Status.OPEN).order_by()
+    Each is a correlated subquery on an index that leads with the case
+    (consultation_case_idx, followup_case_status_idx), run only for the
+    rows of the page.  Written out rather than built from Subquery()
+    expressions: building and compiling those three cost ~1.4 ms of Python
+    on every list request, the SQL below nothing (docs/decisions/0018,
+    "Fifth pass").  The outer row is ``consult_case``, the alias Django
+    gives the base table of a top-level query on Case."""
+    case = connections["default"].ops.quote_name(Case._meta.db_table)
+    consultation = Consultation._meta.db_table
+    language = Consultation._meta.get_field("language").related_model._meta.db_table
+    follow_up = FollowUp._meta.db_table
+    return {
+        "latest_language": (
+            f"SELECT l.autonym FROM {consultation} u JOIN {language} l ON l.id = u.language_id "  # noqa: S608
+            f"WHERE u.case_id = {case}.id ORDER BY u.occurred_at DESC, u.id DESC LIMIT 1"
+        ),
+        "consultation_count": f"SELECT count(*) FROM {consultation} u WHERE u.case_id = {case}.id",  # noqa: S608
+        "next_due_date": (
+            f"SELECT min(f.due_date) FROM {follow_up} f "  # noqa: S608
+            f"WHERE f.case_id = {case}.id AND f.status = %s"
+        ),
+    }
+
+
+_ROW_DATA_SQL = _row_data_sql()
+
+
+def _with_row_data(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """What a list row shows, fetched in the same query as the rows:
+    desk, client and assignee joined, and the latest consultation's
+    language, the number of consultations and the earliest open
+    follow-up's due date as correlated subqueries (`_row_data_sql`).
+    "Overdue" is derived from `next_due_date` rather than a separate
+    EXISTS, which PostgreSQL would hash over every open follow-up of the
+    table."""
+    sql = _ROW_DATA_SQL
     return (
         qs.select_related("handling_desk", "client", "assignee")
         .defer("sensitive_notes", "client__search_text", "client__name_grams", "assignee__password")
         .annotate(
-            latest_language=Subquery(consultations.order_by("-occurred_at", "-id").values("language__autonym")[:1]),
-            consultation_count=Subquery(consultations.values("case").annotate(n=Count("pk")).values("n")),
-            next_due_date=Subquery(open_follow_ups.order_by("due_date").values("due_date")[:1]),
+            latest_language=RawSQL(sql["latest_language"], ()),  # noqa: S611 — constant SQL above
+            consultation_count=RawSQL(sql["consultation_count"], ()),  # noqa: S611
+            next_due_date=RawSQL(sql["next_due_date"], (FollowUp.Status.OPEN.value,)),  # noqa: S611
         )
     )
 
@@ -390,11 +431,12 @@ def _walked_page(
         window_sql, params = window.query.sql_with_params()
     except EmptyResultSet:
         return []
-    direction = "DESC" if reverse_order else "ASC"
-    # Django's own SQL with %s parameters; `direction` is a fixed string.
+    # Django's own SQL with %s parameters.  No ORDER BY outside: the walk's
+    # rows come out of its LIMIT in the sort's order, so PostgreSQL stops
+    # at the `limit`-th match instead of checking all SEARCH_WALK rows; the
+    # rows query below sorts the page itself.
     walked = RawSQL(  # noqa: S611
-        f"SELECT w.id FROM ({window_sql}) AS w (id, k, m) WHERE w.m IS NOT NULL "  # noqa: S608
-        f"ORDER BY w.k {direction}, w.id {direction} LIMIT %s",
+        f"SELECT w.id FROM ({window_sql}) AS w (id, k, m) WHERE w.m IS NOT NULL LIMIT %s",  # noqa: S608
         (*params, limit),
     )
     fetched = list(_with_row_data(Case.objects.filter(pk__in=walked)).order_by(*order))
