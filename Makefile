@@ -27,14 +27,19 @@ messages: $(VENV)/.installed ## refresh the .po catalogues after changing string
 
 # demo/bench/ (manage.py bench_cases) on a database of its own (created if missing): never the
 # development or test one.  Results: docs/benchmarks/.
+# Sessions and the cache on Redis as in production (a Redis database of the benchmarks' own):
+# without REDIS_URL both would sit in PostgreSQL, and every request would pay for it.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/madoguchi_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 bench: $(VENV)/.installed ## case list and name search at 1,000,000 consultations (demo/bench/)
-	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_cases $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 \
+		$(PY) manage.py bench_cases $(BENCH_ARGS)
 
 # gunicorn (config/gunicorn.py, DEBUG off) under a wrk mix of staff pages at 8, 32, 64 connections;
-# needs the bench_cases dataset, wrk and Redis (REDIS_URL).
+# needs the bench_cases dataset, wrk and Redis.
 bench-http: $(VENV)/.installed ## requests/s and p50/p95/p99 over HTTP at 1,000,000 consultations
-	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_http $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 \
+		$(PY) manage.py bench_http $(BENCH_ARGS)
 
 bench-interpreters: $(VENV)/.installed ## suggestions and "who can help now" at 200 interpreters, 100,000 bookings
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only DJANGO_DEBUG=0 $(PY) manage.py bench_interpreters $(BENCH_ARGS)

@@ -78,6 +78,8 @@ class Command(BaseCommand):
         plan = bench.DatasetPlan(consultations=options["consultations"], seed=options["seed"])
         out(f"database: {db_name} — {connection.pg_version // 10000}.{connection.pg_version % 10000} "
             f"(server settings as configured), Django DEBUG={settings.DEBUG}")  # fmt: skip
+        out("sessions and cache: " + ("Redis, as in production" if settings.REDIS_URL else
+            "PostgreSQL (no REDIS_URL: every request also reads its session and cache from the database)"))  # fmt: skip
         if options["rebuild"]:
             bench.empty_consult_tables()
             out("emptied the consult tables")
