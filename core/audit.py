@@ -7,14 +7,20 @@ request (tasks, commands, tests calling services) it is empty."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterable
 from contextvars import ContextVar, Token
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import AuditEvent
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -78,7 +84,14 @@ def audit_views(
     viewing within `throttle` adds nothing, so a reload or a search typed
     letter by letter records visits, not keystrokes.  One statement (an
     INSERT … SELECT … WHERE NOT EXISTS) whatever the number of rows, so list
-    pages keep their query budget.  Returns the number of events written."""
+    pages keep their query budget.  Returns the number of events written.
+
+    A reload shows the same records again: when the statement wrote an
+    event for every one of them, a mark in the shared cache (Redis) says so
+    until `throttle` has passed, and the same records shown to the same
+    person meanwhile are not even asked about (the statement would write
+    nothing: issue 13).  No mark (some were already recorded, at times this
+    does not know; an expired or lost key; no cache): the trail decides."""
     if not getattr(actor, "is_authenticated", False):
         return 0
     rows = {}
@@ -90,6 +103,9 @@ def audit_views(
     written = 0
     for object_type in {key[0] for key in rows}:
         keys = [key for key in rows if key[0] == object_type]
+        mark = _views_mark_key(actor, object_type, [key[1] for key in keys])
+        if _views_marked(mark):
+            continue
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -103,6 +119,7 @@ def audit_views(
                     WHERE e.object_type = %(type)s AND e.object_id = v.object_id AND e.actor_id = %(actor)s
                       AND e.action = 'view' AND e.at >= now() - %(throttle)s
                 )
+                RETURNING at
                 """,  # noqa: S608 - the table name is ours, every value is a parameter
                 {
                     "actor": actor.pk,
@@ -115,8 +132,38 @@ def audit_views(
                     "throttle": throttle,
                 },
             )
-            written += cursor.rowcount
+            recorded = [row[0] for row in cursor.fetchall()]
+            written += len(recorded)
+            if recorded and len(recorded) == len(keys):
+                until = recorded[0] + throttle  # now() of the transaction: one time for every row
+                transaction.on_commit(lambda mark=mark, until=until: _views_mark_set(mark, until))
     return written
+
+
+def _views_mark_key(actor, object_type: str, ids: list[str]) -> str:
+    # date_joined keeps a mark the person's own where ids repeat (a database
+    # restored or created afresh while Redis keeps its keys), as for case views.
+    digest = hashlib.blake2b("\n".join(sorted(ids)).encode(), digest_size=16).hexdigest()
+    joined = int(actor.date_joined.timestamp()) if getattr(actor, "date_joined", None) else 0
+    return f"core:views:{actor.pk}:{joined}:{object_type}:{digest}"
+
+
+def _views_marked(key: str) -> bool:
+    try:
+        return cache.get(key) is not None
+    except Exception:  # without the cache, the trail decides
+        log.warning("audit views: the cache cannot be read; the audit trail decides", exc_info=True)
+        return False
+
+
+def _views_mark_set(key: str, until) -> None:
+    seconds = int((until - timezone.now()).total_seconds())
+    if seconds < 1:
+        return
+    try:
+        cache.set(key, 1, timeout=seconds)
+    except Exception:  # the next view asks the trail instead
+        log.warning("audit views: the cache cannot be written", exc_info=True)
 
 
 def audit_auth_event(*, action: str, user=None, actor=None, summary: str = "", changes: dict | None = None) -> None:
