@@ -40,7 +40,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -150,11 +149,6 @@ def search_count_cap() -> int:
 # 5,000 cut a search's mean from ~37 to ~24 ms and its p95 from ~80 to
 # ~34 ms (docs/decisions/0018, fifth pass).
 SEARCH_WALK = 10_000
-# The walk starts with a probe of this many: a name that fills the page
-# there is done; one found too rarely in it for SEARCH_WALK to fill the page
-# (fewer than 6 in 2,000 for a page of 25) skips the long walk and has every
-# match sorted at once ("Nguyen Van Hung": 12 matches in 10,000 rows).
-SEARCH_PROBE = 2_000
 
 
 # --- search ------------------------------------------------------------------
@@ -380,14 +374,10 @@ def case_list(
     if name_search:
         # A name shared by more cases than the cap: the first page's worth
         # of them along the sort index, or else every match sorted.
-        # A short probe first: what it finds tells whether the long walk
-        # can fill the page, or every match had better be sorted at once.
-        walk = partial(_walked_page, user, filters, today, column=column, reverse_order=reverse_order, keyset=keyset)
-        limit, probe = per_page + 1, min(SEARCH_PROBE, SEARCH_WALK)
-        fetched = walk(limit=limit, window=probe)
-        if len(fetched) < limit and probe < SEARCH_WALK and len(fetched) * SEARCH_WALK / probe >= limit:
-            fetched = walk(limit=limit, window=SEARCH_WALK)
-        if len(fetched) < limit:
+        fetched = _walked_page(
+            user, filters, today, column=column, reverse_order=reverse_order, keyset=keyset, limit=per_page + 1
+        )
+        if fetched is None:
             _all, page_ids = _count_and_page_ids(
                 qs, column=column, reverse_order=reverse_order, keyset=keyset, limit=per_page + 1, cap=None
             )
@@ -417,26 +407,25 @@ def _walked_page(
     reverse_order: bool,
     keyset: tuple | None,
     limit: int,
-    window: int,
-) -> list[Case]:
+) -> list[Case] | None:
     """The page of a name search shared by more cases than its count cap,
-    found along the sort index: the first `window` visible cases after the
-    cursor, each checked against the name by its client's primary key
-    (`_client_name_match`), the first `limit` that match.  Fewer than
-    `limit` when fewer match among them (a rarer name: the caller walks
-    further or sorts every match instead).
+    found along the sort index: the first SEARCH_WALK visible cases after
+    the cursor, each checked against the name by its client's primary key
+    (`_client_name_match`), the first `limit` that match.  None when fewer
+    than `limit` match among them (a rarer name: the caller sorts every
+    match instead).
 
     Collecting and sorting every match costs in proportion to the matches
     (a family name on 7,000 cases: 50 ms at 1,000,000 consultations, ten
     times that at 10,000,000); this walk costs in proportion to how far
-    apart they lie, and never more than `window` rows.  The walk is a
+    apart they lie, and never more than SEARCH_WALK rows.  The walk is a
     subquery with its own LIMIT so PostgreSQL cannot run past it."""
     order = [f"-{column}", "-id"] if reverse_order else [column, "id"]
     window = (
         _after(_filtered(user, replace(filters, q=""), today), column, reverse_order, keyset)
         .annotate(name_match=_client_name_match(filters.q))
         .order_by(*order)
-        .values_list("pk", column, "name_match")[:window]
+        .values_list("pk", column, "name_match")[:SEARCH_WALK]
     )
     try:
         window_sql, params = window.query.sql_with_params()
@@ -444,14 +433,14 @@ def _walked_page(
         return []
     # Django's own SQL with %s parameters.  No ORDER BY outside: the walk's
     # rows come out of its LIMIT in the sort's order, so PostgreSQL stops
-    # at the `limit`-th match instead of checking all `window` rows; the
+    # at the `limit`-th match instead of checking all SEARCH_WALK rows; the
     # rows query below sorts the page itself.
     walked = RawSQL(  # noqa: S611
         f"SELECT w.id FROM ({window_sql}) AS w (id, k, m) WHERE w.m IS NOT NULL LIMIT %s",  # noqa: S608
         (*params, limit),
     )
     fetched = list(_with_row_data(Case.objects.filter(pk__in=walked)).order_by(*order))
-    return fetched
+    return fetched if len(fetched) >= limit else None
 
 
 def _count_and_page_ids(
