@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from contextvars import ContextVar, Token
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -103,8 +103,8 @@ def audit_views(
     written = 0
     for object_type in {key[0] for key in rows}:
         keys = [key for key in rows if key[0] == object_type]
-        mark = _views_mark_key(actor, object_type, [key[1] for key in keys])
-        if _views_marked(mark):
+        mark = view_mark_key(actor, object_type, [key[1] for key in keys])
+        if view_mark_read(mark) is not None:
             continue
         with connection.cursor() as cursor:
             cursor.execute(
@@ -135,33 +135,42 @@ def audit_views(
             recorded = [row[0] for row in cursor.fetchall()]
             written += len(recorded)
             if recorded and len(recorded) == len(keys):
-                until = recorded[0] + throttle  # now() of the transaction: one time for every row
-                transaction.on_commit(lambda mark=mark, until=until: _views_mark_set(mark, until))
+                at = recorded[0]  # now() of the transaction: one time for every row
+                transaction.on_commit(lambda mark=mark, at=at: view_mark_set(mark, at, throttle))
     return written
 
 
-def _views_mark_key(actor, object_type: str, ids: list[str]) -> str:
-    # date_joined keeps a mark the person's own where ids repeat (a database
-    # restored or created afresh while Redis keeps its keys), as for case views.
-    digest = hashlib.blake2b("\n".join(sorted(ids)).encode(), digest_size=16).hexdigest()
+# --- marks of recorded views in the shared cache (issue 13) -------------------
+# "This person's view of these records is in the trail until T": a reload
+# before T need not ask the trail.  Used by audit_views and by the case
+# page (consult.services.cases.case_record_view).
+def view_mark_key(actor, kind: str, ids: Iterable[str]) -> str:
+    """The mark of `actor`'s view of the records `ids` of `kind`.  The
+    person's date_joined keeps a mark theirs even where ids repeat (a
+    database restored from a backup, or created afresh, while Redis keeps
+    its keys)."""
     joined = int(actor.date_joined.timestamp()) if getattr(actor, "date_joined", None) else 0
-    return f"core:views:{actor.pk}:{joined}:{object_type}:{digest}"
+    digest = hashlib.blake2b("\n".join(sorted(ids)).encode(), digest_size=16).hexdigest()
+    return f"core:views:{actor.pk}:{joined}:{kind}:{digest}"
 
 
-def _views_marked(key: str) -> bool:
+def view_mark_read(key: str) -> float | None:
+    """When the marked view was recorded (a timestamp), or None: no mark,
+    or no cache (then the trail decides)."""
     try:
-        return cache.get(key) is not None
+        return cache.get(key)
     except Exception:  # without the cache, the trail decides
         log.warning("audit views: the cache cannot be read; the audit trail decides", exc_info=True)
-        return False
+        return None
 
 
-def _views_mark_set(key: str, until) -> None:
-    seconds = int((until - timezone.now()).total_seconds())
-    if seconds < 1:
+def view_mark_set(key: str, at: datetime, throttle: timedelta) -> None:
+    """Mark a view recorded `at`, until `at + throttle`."""
+    remaining = (at + throttle - timezone.now()).total_seconds()
+    if remaining < 1:
         return
     try:
-        cache.set(key, 1, timeout=seconds)
+        cache.set(key, at.timestamp(), timeout=int(remaining))
     except Exception:  # the next view asks the trail instead
         log.warning("audit views: the cache cannot be written", exc_info=True)
 

@@ -3,10 +3,8 @@ close/reopen, promotion of a quick contact, views recorded, links (再相談).""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -14,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.audit import audit_log
+from core.audit import audit_log, view_mark_key, view_mark_read, view_mark_set
 from core.fiscal import fiscal_year
 from municipalities.models import Desk
 
@@ -26,8 +24,6 @@ from ..models import (
     Client,
 )
 from ._permissions import require_case
-
-log = logging.getLogger(__name__)
 
 
 class EditConflict(Exception):
@@ -167,28 +163,7 @@ VIEW_AUDIT_THROTTLE = timedelta(minutes=5)
 
 
 def _view_mark_key(case: Case, by: User) -> str:
-    # The person's date_joined keeps a mark theirs even where ids repeat (a
-    # database restored from a backup, or created afresh, while Redis keeps
-    # its keys).
-    return f"consult:case-view:{case.pk}:{by.pk}:{int(by.date_joined.timestamp())}"
-
-
-def _view_mark_read(key: str) -> float | None:
-    try:
-        return cache.get(key)
-    except Exception:  # without the cache, the trail decides
-        log.warning("case views: the cache cannot be read; the audit trail decides", exc_info=True)
-        return None
-
-
-def _view_mark_set(key: str, at: datetime, throttle: timedelta) -> None:
-    remaining = (at + throttle - timezone.now()).total_seconds()
-    if remaining < 1:
-        return
-    try:
-        cache.set(key, at.timestamp(), timeout=int(remaining))
-    except Exception:  # the next view reads the trail instead
-        log.warning("case views: the cache cannot be written", exc_info=True)
+    return view_mark_key(by, "consult.case-page", [str(case.pk)])
 
 
 def case_record_view(*, case: Case, by: User, throttle: timedelta = VIEW_AUDIT_THROTTLE):
@@ -210,7 +185,7 @@ def case_record_view(*, case: Case, by: User, throttle: timedelta = VIEW_AUDIT_T
         return None
     key = _view_mark_key(case, by)
     now = timezone.now()
-    marked_at = _view_mark_read(key)
+    marked_at = view_mark_read(key)
     if marked_at is not None and now.timestamp() - marked_at < throttle.total_seconds():
         return None
     last = (
@@ -220,10 +195,10 @@ def case_record_view(*, case: Case, by: User, throttle: timedelta = VIEW_AUDIT_T
         .first()
     )
     if last is not None:
-        _view_mark_set(key, last, throttle)
+        view_mark_set(key, last, throttle)
         return None
     event = audit_log(actor=by, action="view", obj=case, case=case, desk=case.handling_desk)
-    transaction.on_commit(lambda: _view_mark_set(key, event.at, throttle))
+    transaction.on_commit(lambda: view_mark_set(key, event.at, throttle))
     return event
 
 

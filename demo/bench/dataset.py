@@ -103,8 +103,12 @@ def _typed(sql: str, params: dict) -> str:
 FISCAL_YEAR = "extract(year FROM ({} AT TIME ZONE 'Asia/Tokyo') - interval '3 months')::int"
 
 
-# Case.language_ids / topic_ids (migration 0016): off during the load.
-_FILTER_ID_TRIGGERS = (
+# The triggers that keep derived columns (Client.desk_ids, migration 0004;
+# Case.language_ids / topic_ids, migration 0016): off during the load, whose
+# INSERTs write those columns themselves.
+_DERIVED_COLUMN_TRIGGERS = (
+    ("consult_client", "consult_client_desk_ids"),
+    ("consult_case", "consult_case_client_desks"),
     ("consult_case", "consult_case_filter_ids"),
     ("consult_consultation", "consult_consultation_case_filter_ids"),
     ("consult_consultationtopic", "consult_consultationtopic_case_filter_ids"),
@@ -120,8 +124,8 @@ def _foreign_key(cursor, table: str, referenced: str) -> str:
     return cursor.fetchone()[0]
 
 
-def _switch_filter_id_triggers(cursor, action: str) -> None:
-    for table, trigger in _FILTER_ID_TRIGGERS:
+def _switch_derived_column_triggers(cursor, action: str) -> None:
+    for table, trigger in _DERIVED_COLUMN_TRIGGERS:
         cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
 
 
@@ -283,9 +287,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         # the rebuilt indexes "check xmin" — unusable to every transaction
         # of the whole cluster that started before the build committed
         # (a 10M build under load: an hour of sequential scans elsewhere).
-        cursor.execute("ALTER TABLE consult_client DISABLE TRIGGER consult_client_desk_ids")
-        cursor.execute("ALTER TABLE consult_case DISABLE TRIGGER consult_case_client_desks")
-        _switch_filter_id_triggers(cursor, "DISABLE")
+        _switch_derived_column_triggers(cursor, "DISABLE")
         # 4. clients: one per first case of a client, names from the pool
         run(
             "clients",
@@ -490,9 +492,7 @@ def build_dataset(*, consortium, plan: DatasetPlan, log: Callable[[str], None] =
         for _name, definition in indexes:
             cursor.execute(definition)
         log(f"  {'rebuild ' + str(len(indexes)) + ' secondary indexes':<44} {'':>10}  {time.monotonic() - t0:6.1f} s")
-        cursor.execute("ALTER TABLE consult_client ENABLE TRIGGER consult_client_desk_ids")
-        cursor.execute("ALTER TABLE consult_case ENABLE TRIGGER consult_case_client_desks")
-        _switch_filter_id_triggers(cursor, "ENABLE")
+        _switch_derived_column_triggers(cursor, "ENABLE")
         for table in ("bench_case", "bench_extra", "bench_last", "bench_name", "bench_counter", "bench_case_arrays"):
             cursor.execute(f"DROP TABLE {table}")
 

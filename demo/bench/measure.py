@@ -325,12 +325,13 @@ def _explain_section(report: Report, *, full_size: bool, log) -> None:
         used = sorted({name for name in _NAME_INDEXES for plan in plans if name in plan})
         gin = bool(used)
         m.scenario.plan_ok = (not seq) and (gin or bool(short)) and bool(plans)
-        m.scenario.plan_note = (f"GIN index {', '.join(used)}" if gin else "NO name index") + (
-            f"; SEQ SCAN on {', '.join(seq)} beyond {SEQ_SCAN_ROWS_OK:,} rows"
-            if seq
-            else (f"; seq scan of {', '.join(short)} stopped within {SEQ_SCAN_ROWS_OK:,} rows" if short else "")
-            + ("" if short else "; no seq scan")
-        )
+        if seq:
+            scans = f"; SEQ SCAN on {', '.join(seq)} beyond {SEQ_SCAN_ROWS_OK:,} rows"
+        elif short:
+            scans = f"; seq scan of {', '.join(short)} stopped within {SEQ_SCAN_ROWS_OK:,} rows"
+        else:
+            scans = "; no seq scan"
+        m.scenario.plan_note = (f"GIN index {', '.join(used)}" if gin else "NO name index") + scans
 
 
 _NAME_INDEXES = ("client_name_desks_gin", "client_search_trgm_desks_gin")
