@@ -171,16 +171,19 @@ def visible_cases(user: User):
     return Case.objects.visible_to(user, extra=extra_case_scope(user))
 
 
-def get_case_for_user(user: User, pk, *, write: bool = False, details: bool = True, remember: bool = False) -> Case:
+def get_case_for_user(
+    user: User, pk, *, write: bool = False, details: bool = True, remember: bool = False, annotate: dict | None = None
+) -> Case:
     """The case `pk` if `user` may see it (404 otherwise).  403 when they see
     only its summary and `details` are asked for, or when `write` is asked
     and they may not edit it.  `remember`: the case keeps the answer (and
     what was read for it) for the rest of a read-only request
-    (`remember_access`)."""
-    case = get_object_or_404(
-        visible_cases(user).select_related("handling_desk__municipality", "client__residence_municipality", "assignee"),
-        pk=_int_pk(pk),
+    (`remember_access`).  `annotate`: expressions read with the case (the
+    case page's presence flags, consult.selectors.case_page.page_presence)."""
+    cases = visible_cases(user).select_related(
+        "handling_desk__municipality", "client__residence_municipality", "assignee"
     )
+    case = get_object_or_404(cases.annotate(**annotate) if annotate else cases, pk=_int_pk(pk))
     if remember:
         remember_access(case)
     access = case_access(user, case)

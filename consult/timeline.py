@@ -11,6 +11,10 @@ A source is called as `source(case=case, user=user)` and returns
 one <li> of the timeline).  `object_types` names the audit-trail object
 types the source shows itself, so their audit events are not repeated on
 the timeline as generic "changes" (the audit trail still lists them).
+`present`, optional, returns an expression that is true when the case
+(``OuterRef("pk")``) has any entry of the source: the case page reads it
+with the case and does not call a source that has nothing to show
+(consult.selectors.case_page.page_presence; issue 13).
 """
 
 from __future__ import annotations
@@ -19,18 +23,37 @@ from collections.abc import Callable
 
 _SOURCES: list[Callable] = []
 _OWN_OBJECT_TYPES: set[str] = set()
+_PRESENT: dict[Callable, Callable] = {}
 
 
-def register_timeline_source(source: Callable, *, object_types: tuple[str, ...] = ()) -> None:
+def register_timeline_source(
+    source: Callable, *, object_types: tuple[str, ...] = (), present: Callable | None = None
+) -> None:
     """Idempotent (ready() may run more than once in tests)."""
     if source not in _SOURCES:
         _SOURCES.append(source)
     _OWN_OBJECT_TYPES.update(object_types)
+    if present is not None:
+        _PRESENT[source] = present
 
 
-def extra_entries(*, case, user) -> list:
+def presence_expressions() -> dict[str, object]:
+    """{flag name: expression} of the sources that said how to tell
+    whether a case has entries (`present`)."""
+    return {_presence_flag(source): present() for source, present in _PRESENT.items()}
+
+
+def _presence_flag(source: Callable) -> str:
+    return f"timeline_{_SOURCES.index(source)}"
+
+
+def extra_entries(*, case, user, absent: Callable[[str], bool] = lambda flag: False) -> list:
+    """The registered sources' entries; `absent(flag)` is true for a source
+    the case is known to have nothing from (read with it), which is skipped."""
     entries = []
     for source in _SOURCES:
+        if source in _PRESENT and absent(_presence_flag(source)):
+            continue
         entries.extend(source(case=case, user=user))
     return entries
 

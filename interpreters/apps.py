@@ -25,7 +25,9 @@ class InterpretersConfig(AppConfig):
 
         from . import hooks
 
-        timeline.register_timeline_source(hooks.booking_timeline_entries, object_types=("interpreters.booking",))
+        timeline.register_timeline_source(
+            hooks.booking_timeline_entries, object_types=("interpreters.booking",), present=hooks.case_has_bookings
+        )
         timeline.register_case_link(hooks.case_booking_link)
         timeline.register_consultation_link(hooks.consultation_booking_link)
 

@@ -5,6 +5,7 @@ the home page and the intake screen."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,12 @@ def booking_timeline_entries(*, case, user) -> list[TimelineEntry]:
         )
         for booking in bookings
     ]
+
+
+def case_has_bookings():
+    """True for a case (``OuterRef("pk")``) with any booking: the case page
+    reads it with the case and skips `booking_timeline_entries` without."""
+    return Exists(Booking.objects.filter(case_id=OuterRef("pk")))
 
 
 def _may_book(user, case) -> bool:

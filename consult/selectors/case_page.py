@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Expression, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
@@ -37,6 +37,40 @@ class TimelineEntry:
 # AuditEvent actions shown as "changes" on the timeline; views are in the
 # audit trail only, and creations are the consultations/follow-ups themselves.
 _TIMELINE_ACTIONS = ("update", "close", "reopen", "merge", "forward")
+
+
+# --- what the case has, read with the case (issue 13) -------------------------
+# Most cases have no hand-off, no link (再相談), no interpreter booking and
+# often no follow-up, yet the page asked for each: a query apiece, most of
+# whose cost is building it in Python.  The case page reads the case with
+# these flags (one EXISTS each, an index probe) and skips the read of what
+# is known to be absent; any other caller, which has no flag, reads as
+# before.
+_PRESENCE_PREFIX = "present_"
+# …and the one thing the page shows of the client's consent.
+_CONSENT_READ = "current_consent_withdrawn_on"
+
+
+def page_presence() -> dict[str, Expression]:
+    """Annotations for `get_case_for_user(annotate=…)` on the case page:
+    the presence flags and the current consent's withdrawal day."""
+    through = Case.earlier_cases.through
+    flags = {
+        "handoffs": Exists(HandOff.objects.filter(case_id=OuterRef("pk"))),
+        "follow_ups": Exists(FollowUp.objects.filter(case_id=OuterRef("pk"))),
+        "earlier_links": Exists(through.objects.filter(from_case_id=OuterRef("pk"))),
+        "later_links": Exists(through.objects.filter(to_case_id=OuterRef("pk"))),
+        **timeline.presence_expressions(),
+    }
+    return {
+        **{_PRESENCE_PREFIX + name: expression for name, expression in flags.items()},
+        _CONSENT_READ: Subquery(_withdrawn_on_of_current_consent(OuterRef("client_id"))[:1]),
+    }
+
+
+def is_absent(case: Case, name: str) -> bool:
+    """True only when `case` was read with `page_presence()` and has none of `name`."""
+    return getattr(case, _PRESENCE_PREFIX + name, True) is False
 
 
 def case_consultations(case: Case) -> list[Consultation]:
@@ -68,6 +102,8 @@ def case_consultations(case: Case) -> list[Consultation]:
 
 
 def case_follow_ups(case: Case) -> list[FollowUp]:
+    if is_absent(case, "follow_ups"):
+        return []
     return list(FollowUp.objects.filter(case=case).select_related("assignee", "created_by").order_by("due_date", "id"))
 
 
@@ -92,6 +128,8 @@ def case_links(case: Case, *, user: User) -> tuple[list[Case], list[Case]]:
     # (from_case → to_case) says "to_case is an earlier case of from_case".
     # The linked ids come from a UNION on the link table's two indexes; an OR
     # of the two EXISTS made PostgreSQL test every visible case (0.5 s at 1M).
+    if is_absent(case, "earlier_links") and is_absent(case, "later_links"):
+        return [], []
     through = Case.earlier_cases.through
     links = through.objects
     table = through._meta.db_table
@@ -114,20 +152,26 @@ def case_links(case: Case, *, user: User) -> tuple[list[Case], list[Case]]:
     return [c for c in linked if c.is_earlier], [c for c in linked if c.is_later]
 
 
+def _withdrawn_on_of_current_consent(client_id) -> QuerySet:
+    return (
+        Consent.objects.current()
+        .filter(client_id=client_id)
+        .order_by("-recorded_at", "-id")
+        .values_list("withdrawn_on", flat=True)
+    )
+
+
 def case_consent_withdrawn_on(case: Case) -> date | None:
     """The day the client withdrew their current consent (None: no client,
     no consent, or a consent in force) — all the case page shows of it, in
     one query (issue 13; the consent with its municipalities and
-    organisations took three)."""
+    organisations took three), or none when the case was read with it
+    (`page_presence`)."""
     if case.client_id is None:
         return None
-    return (
-        Consent.objects.current()
-        .filter(client_id=case.client_id)
-        .order_by("-recorded_at", "-id")
-        .values_list("withdrawn_on", flat=True)
-        .first()
-    )
+    if _CONSENT_READ in case.__dict__:
+        return case.__dict__[_CONSENT_READ]
+    return _withdrawn_on_of_current_consent(case.client_id).first()
 
 
 def _field_label(model, name: str) -> str:
@@ -266,6 +310,6 @@ def case_timeline(
             )
         )
     if case is not None:
-        entries += timeline.extra_entries(case=case, user=user)
+        entries += timeline.extra_entries(case=case, user=user, absent=lambda flag: is_absent(case, flag))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

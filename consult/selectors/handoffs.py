@@ -268,12 +268,13 @@ def _remembered_case_handoffs(case: Case, user) -> list[HandOff] | None:
     """The case's visible hand-offs, read once per request for a case whose
     access is remembered (consult.access.remember_access); None otherwise."""
     from ..access import request_memo
+    from .case_page import is_absent
 
     memo = request_memo(case, "handoffs")
     if memo is None:
         return None
     if user.pk not in memo:
-        memo[user.pk] = _visible_case_handoffs(case, user)
+        memo[user.pk] = [] if is_absent(case, "handoffs") else _visible_case_handoffs(case, user)
     return memo[user.pk]
 
 
@@ -370,7 +371,9 @@ def waiting_for(user, *, limit: int = 5) -> dict[str, Any]:
         .defer("case__sensitive_notes")
         .order_by("sent_at", "id")[:limit]
     )
-    return {"count": qs.count(), "rows": _decorate(rows, timezone.localdate())}
+    # Fewer rows than asked: they are all there is, no count query (issue 13).
+    count = qs.count() if len(rows) == limit else len(rows)
+    return {"count": count, "rows": _decorate(rows, timezone.localdate())}
 
 
 def handoff_history(handoff: HandOff) -> list:

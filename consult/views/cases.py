@@ -163,7 +163,7 @@ def _render_case(request, case: Case, **forms):
 
 @require_GET
 def case_detail(request, pk: int):
-    case = get_case_for_user(request.user, pk, remember=True)
+    case = get_case_for_user(request.user, pk, remember=True, annotate=case_page.page_presence())
     # Who opened a page with personal data (DESIGN §8); a reload within
     # case_services.VIEW_AUDIT_THROTTLE adds nothing.
     case_services.case_record_view(case=case, by=request.user)

@@ -26,7 +26,7 @@ from consult.selectors.clients import (
     client_search as search_clients,
 )
 from consult.services import handoffs as handoff_services
-from core.audit import audit_log, audit_views
+from core.audit import audit_views
 from municipalities.roles import Capability
 from municipalities.visibility import user_can
 
@@ -78,10 +78,11 @@ def client_matches(request):
 @require_GET
 def client_detail(request, pk: int):
     """The client's details and their cases the viewer may see.  Viewing
-    personal data is recorded in the audit trail (DESIGN §8)."""
+    personal data is recorded in the audit trail (DESIGN §8), a reload within
+    core.audit.VIEW_COALESCE once, as on the case page and the lists."""
     client = get_client_for_user(request.user, pk)
     cases = client_cases(request.user, client)
-    audit_log(actor=request.user, action="view", obj=client, desk=client.registered_desk)
+    audit_views(actor=request.user, shown=[(client, None, client.registered_desk)], summary="")
     client.nationality_name = country_name(client.nationality)
     can_edit = user_can(request.user, Capability.LOG_CONSULTATIONS, desk=client.registered_desk)
     consents = list(

@@ -186,6 +186,25 @@ def test_client_page_owner_and_colleague_and_audit(client, hub_staff, coordinato
         ).exists()
 
 
+def test_client_page_views_are_recorded_once_per_visit(client, hub_staff, coordinator, hub_desk, redis_cache):
+    """A reload within the coalescing window adds nothing to the trail (as
+    on the case page); another person's view is recorded on its own."""
+    from django.test import TestCase
+
+    person = ClientFactory(registered_desk=hub_desk, name="田中 太郎")
+    _case_for(person, hub_staff, hub_desk)
+    url = reverse("consult:client_detail", args=[person.pk])
+    views = AuditEvent.objects.filter(action="view", object_type="consult.client", object_id=str(person.pk))
+    for user in (hub_staff, coordinator):
+        as_user(client, user)
+        for _ in range(3):
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                assert client.get(url).status_code == 200
+        assert views.filter(actor=user).count() == 1
+        event = views.get(actor=user)
+        assert event.desk_id == hub_desk.pk and event.case_id is None
+
+
 def test_client_page_lists_only_visible_cases(client, hub_staff, ibara_clerk, hub_desk, ibara_desk):
     person = ClientFactory(registered_desk=ibara_desk, name="田中 太郎")
     ibara_case = _case_for(person, ibara_clerk, ibara_desk)

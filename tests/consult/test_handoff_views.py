@@ -122,6 +122,22 @@ def test_home_page_shows_what_waits(client, to_soja, soja_clerk, ibara_clerk):
     assert to_soja.case.reference not in panel
 
 
+def test_home_count_of_waiting_hand_offs(ibr_case, ibara_clerk, soja_clerk, soja_desk):
+    """The home panel's number: its rows when fewer than the list holds (no
+    count query), else counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        case = make_case(ibr_case.handling_desk, ibara_clerk, title=f"匿名{n}")
+        svc.handoff_send(case=case, by=ibara_clerk, kind=HandOffKind.REFERRAL, to_desk=soja_desk)
+    for limit, shown, counted in ((5, 3, False), (3, 3, True), (2, 2, True)):
+        with CaptureQueriesContext(connection) as queries:
+            waiting = handoff_selectors.waiting_for(soja_clerk, limit=limit)
+        assert (waiting["count"], len(waiting["rows"])) == (3, shown), limit
+        assert any("COUNT(*)" in q["sql"] for q in queries.captured_queries) == counted, limit
+
+
 # --- one hand-off: who sees what -------------------------------------------------------------------
 def test_pending_shows_the_receiver_a_summary_only(client, to_soja, soja_clerk, ibara_clerk, kasaoka_clerk, hub_staff):
     html = as_user(client, soja_clerk).get(url("handoff_detail", to_soja)).content.decode()

@@ -87,6 +87,39 @@ def test_case_page_takes_at_most_ten_queries(signed_in, hub_staff, hub_desk):
     assert len(queries) <= CASE_PAGE_MAX, queries
 
 
+def _reads(queries, table):
+    """The statements that read rows of `table` (not an EXISTS about it)."""
+    return [q for q in queries if q.startswith(f'SELECT "{table}"."id"')]
+
+
+def _reads_links(queries):
+    return [q for q in queries if "UNION SELECT from_case_id" in q]
+
+
+def test_case_page_does_not_read_what_the_case_has_none_of(signed_in, hub_staff, hub_desk):
+    """A case without hand-offs, links (再相談), bookings or follow-ups: the
+    case's own query says so (EXISTS flags) and the page reads none of them."""
+    vi = Language.objects.get(code="vi")
+    bare = services.consultation_log(
+        by=hub_staff, desk=hub_desk, channel="walk_in", language=vi,
+        topics=[Topic.objects.get(code="tax.resident")], intake_token=uuid.uuid4(),
+    ).case  # fmt: skip
+    queries = _count(signed_in, reverse("consult:case_detail", args=[bare.pk]))
+    for table in ("consult_handoff", "consult_followup", "interpreters_booking"):
+        assert not _reads(queries, table), (table, queries)
+    assert not _reads_links(queries), queries
+    assert len(queries) <= CASE_PAGE_MAX - 3, queries
+    # The same page of a case that has a follow-up and a link reads them, and shows them.
+    earlier, case = _cases(2, hub_desk, hub_staff)
+    services.case_link_earlier(case=case, earlier=earlier, by=hub_staff)
+    queries = _count(signed_in, reverse("consult:case_detail", args=[case.pk]))
+    assert _reads(queries, "consult_followup") and _reads_links(queries)
+    html = signed_in.get(reverse("consult:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="timeline-follow-up"' in html and earlier.reference in html
+    html = signed_in.get(reverse("consult:case_detail", args=[earlier.pk])).content.decode()
+    assert case.reference in html  # the later case, from the other side of the link
+
+
 def test_case_page_of_a_received_referral_takes_at_most_ten_queries(
     client, ibara_clerk, ibara_desk, soja, kurashiki, redis_cache
 ):
