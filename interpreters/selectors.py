@@ -97,6 +97,14 @@ class Suggestions:
     others: int  # active interpreters of the roster who do not speak the language
 
 
+def _to_midnight(slot) -> bool:
+    """A slot ending at 23:59 or later is read as "until midnight"."""
+    return slot.ends >= _LAST_MINUTE
+
+
+_LAST_MINUTE = time(23, 59)
+
+
 class _RosterWindow:
     """Everything needed to decide who is free between `lo` and `hi`."""
 
@@ -156,10 +164,8 @@ class _RosterWindow:
             return _("no service on that day (not a business day)") if remote else _("not working that day")
         last = end - timedelta(microseconds=1)
         slots = [s for s in self.slots.get(interpreter.pk, []) if s.weekday == start.weekday()]
-        if last.date() == start.date():
-            end_time = last.time()
-            if any(slot.starts <= start.time() and end_time < slot.ends for slot in slots):
-                return None
+        if self._within_hours(interpreter, start, last):
+            return None
         hours = ", ".join(f"{s.starts:%H:%M}–{s.ends:%H:%M}" for s in slots)
         if remote:
             return (
@@ -168,6 +174,23 @@ class _RosterWindow:
                 else _("no service hours that day")
             )
         return _("outside their hours (%(hours)s)") % {"hours": hours} if hours else _("not working that day")
+
+    def _within_hours(self, interpreter: Interpreter, start: datetime, last: datetime) -> bool:
+        """From `start` to `last` (local) inside the weekly hours, day by day.
+        A slot that ends at 23:59 or later runs to midnight, so a session
+        that crosses midnight (a round-the-clock phone service at 23:40)
+        fits when the next day's hours begin at 00:00."""
+        slots = self.slots.get(interpreter.pk, [])
+        day, since = start.date(), start.time()
+        while True:
+            todays = [s for s in slots if s.weekday == day.weekday()]
+            if day == last.date():
+                return any(s.starts <= since and (last.time() < s.ends or _to_midnight(s)) for s in todays)
+            if not any(s.starts <= since and _to_midnight(s) for s in todays):
+                return False
+            day, since = day + timedelta(days=1), time.min
+            if interpreter.business_days_only and not is_business_day(day):
+                return False
 
     def absence_reason(self, interpreter_id: int, starts_at: datetime, ends_at: datetime) -> str | None:
         for absence in self.absences.get(interpreter_id, []):

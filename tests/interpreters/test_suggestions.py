@@ -180,3 +180,26 @@ def test_rates_read_as_yen():
         "1,200",
         "0.5",
     ]
+
+
+def test_hours_that_run_to_midnight_hold_a_session_across_it(hub_staff, nepali):
+    """A slot ending at 23:59 runs to midnight: a round-the-clock service
+    takes a call at 23:40 that ends after midnight, when the next day's
+    hours begin at 00:00; hours ending earlier, or a next day without
+    hours, still refuse it (the test that met this ran late in the day)."""
+    InterpreterFactory(name="終日 遠隔サービス", kind="remote_service", languages={"ne": 3}, modalities=["phone"])
+    InterpreterFactory(
+        name="夜間 通訳",
+        languages={"ne": 3},
+        modalities=["phone"],
+        hours=[(2, "18:00", "23:59")],  # Wednesdays only: nothing on Thursday morning
+    )
+    InterpreterFactory(name="夕方 通訳", languages={"ne": 3}, modalities=["phone"], hours=[(2, "18:00", "23:30")])
+
+    def phone(now):
+        answers = who_can_help_now(user=hub_staff, language=nepali, now=now)
+        return names(next(a for a in answers if a.means.code == "phone").available)
+
+    assert sorted(phone(at(23, 40))) == ["終日 遠隔サービス"]
+    assert sorted(phone(at(23, 0))) == ["夕方 通訳", "夜間 通訳", "終日 遠隔サービス"]
+    assert sorted(phone(at(23, 29))) == ["夜間 通訳", "終日 遠隔サービス"]
