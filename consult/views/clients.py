@@ -16,6 +16,7 @@ from consult.access import get_client_for_user
 from consult.countries import country_name
 from consult.forms.handoffs import ClientEditForm, ConsentForm, ConsentWithdrawForm
 from consult.models import Consent, Language
+from consult.reference_cache import reference_rows
 from consult.selectors.clients import (
     SEARCH_LIMIT,
     client_cases,
@@ -84,6 +85,11 @@ def client_detail(request, pk: int):
     cases = client_cases(request.user, client)
     audit_views(actor=request.user, shown=[(client, None, client.registered_desk)], summary="")
     client.nationality_name = country_name(client.nationality)
+    # The preferred language from the per-process reference rows (a retired
+    # one is read as before): one query fewer on every client page (issue 13).
+    active = {language.pk: language for language in reference_rows("languages")}
+    if client.preferred_language_id in active:
+        client.preferred_language = active[client.preferred_language_id]
     can_edit = user_can(request.user, Capability.LOG_CONSULTATIONS, desk=client.registered_desk)
     consents = list(
         Consent.objects.filter(client=client)

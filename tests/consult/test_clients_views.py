@@ -205,6 +205,31 @@ def test_client_page_views_are_recorded_once_per_visit(client, hub_staff, coordi
         assert event.desk_id == hub_desk.pk and event.case_id is None
 
 
+def test_client_page_shows_the_preferred_language_without_reading_it(client, hub_staff, hub_desk):
+    """From the per-process reference rows: the page names the language and
+    asks no query for it; a language no longer in those rows is still named."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consult.reference_cache import clear_reference_cache
+
+    vi = Language.objects.get(code="vi")
+    person = ClientFactory(registered_desk=hub_desk, name="グエン テスト", preferred_language=vi)
+    url = reverse("consult:client_detail", args=[person.pk])
+    as_user(client, hub_staff)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert vi.autonym in html
+    assert not [q for q in queries.captured_queries if 'FROM "consult_language"' in q["sql"]]
+    retired = Language.objects.get(code="ne")
+    Language.objects.filter(pk=retired.pk).update(active=False)
+    clear_reference_cache()  # as the signals do when a language is retired
+    person.preferred_language = retired
+    person.save(update_fields=["preferred_language"])
+    assert retired.autonym in client.get(url).content.decode()
+
+
 def test_client_page_lists_only_visible_cases(client, hub_staff, ibara_clerk, hub_desk, ibara_desk):
     person = ClientFactory(registered_desk=ibara_desk, name="田中 太郎")
     ibara_case = _case_for(person, ibara_clerk, ibara_desk)
