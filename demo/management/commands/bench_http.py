@@ -92,16 +92,17 @@ class Command(BaseCommand):
             if options["warmup"]:
                 http.run_wrk(port, script, connections=levels[0], seconds=options["warmup"])
             out(f"{'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-                f"{'requests':>9} {'errors':>6}  load average before → after")  # fmt: skip
+                f"{'requests':>9} {'errors':>6} {'cpu ms/req (web+db)':>20}  load average before → after")  # fmt: skip
             results = []
             for level in levels:
-                before = http.load_average()
+                before, cpu_before = http.load_average(), http.cpu_seconds(server.process.pid)
                 result = http.run_wrk(port, script, connections=level, seconds=options["seconds"])
                 result["load_before"], result["load_after"], result["connections"] = before, http.load_average(), level
+                result["cpu"] = self._cpu_per_request(cpu_before, http.cpu_seconds(server.process.pid), result)
                 results.append(result)
                 out(f"{level:>5} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p95']:>8.1f} "
-                    f"{result['p99']:>8.1f} {result['max']:>8.1f} {result['requests']:>9} {result['errors']:>6}  "
-                    f"{before} → {result['load_after']}")  # fmt: skip
+                    f"{result['p99']:>8.1f} {result['max']:>8.1f} {result['requests']:>9} {result['errors']:>6} "
+                    f"{result['cpu']:>20}  {before} → {result['load_after']}")  # fmt: skip
                 if result["errors"]:
                     out(f"      errors: http {result['http_errors']}, signed out {result['signed_out']}, "
                         f"socket {result['socket_errors']}, timeouts {result['timeouts']}")  # fmt: skip
@@ -109,6 +110,15 @@ class Command(BaseCommand):
         finally:
             server.stop()
         out(f"end {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} load average {http.load_average()}")
+
+    @staticmethod
+    def _cpu_per_request(before: dict | None, after: dict | None, result: dict) -> str:
+        """CPU milliseconds per request over one level, "web+db=total" (the
+        warm wrk run only), or "n/a" without /proc."""
+        if not before or not after or not result["requests"]:
+            return "n/a"
+        web, db = ((after[k] - before[k]) * 1000 / result["requests"] for k in ("gunicorn", "postgres"))
+        return f"{web:.1f}+{db:.1f}={web + db:.1f}"
 
     @staticmethod
     def _header(options, levels, sessions) -> str:
