@@ -51,6 +51,12 @@ def reference_rows(kind: str) -> tuple:
     return _reference_cache.get(kind, lambda: _load_reference(kind))
 
 
+def reference_by_pk(kind: str) -> dict:
+    """The same rows by primary key, loaded and kept like them (at most a
+    minute old).  Read-only: a caller that needs more rows keeps its own dict."""
+    return _reference_cache.get((kind, "by_pk"), lambda: {row.pk: row for row in _load_reference(kind)})
+
+
 def clear_reference_cache(**kwargs) -> None:
     _reference_cache.clear()
     _people_cache.clear()

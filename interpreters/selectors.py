@@ -97,12 +97,12 @@ class Suggestions:
     others: int  # active interpreters of the roster who do not speak the language
 
 
+_LAST_MINUTE = time(23, 59)
+
+
 def _to_midnight(slot) -> bool:
     """A slot ending at 23:59 or later is read as "until midnight"."""
     return slot.ends >= _LAST_MINUTE
-
-
-_LAST_MINUTE = time(23, 59)
 
 
 class _RosterWindow:

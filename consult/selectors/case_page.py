@@ -20,7 +20,7 @@ from core.models import AuditEvent
 
 from .. import timeline
 from ..models import Action, Case, Client, Consent, Consultation, ConsultationTopic, FollowUp, HandOff, Topic
-from ..reference_cache import reference_rows
+from ..reference_cache import reference_by_pk
 
 
 @dataclass
@@ -90,13 +90,12 @@ def case_consultations(case: Case) -> list[Consultation]:
         .annotate(topic_ids=ArraySubquery(topic_ids))
         .order_by("-occurred_at", "-id")
     )
-    topics = {topic.pk: topic for topic in reference_rows("topics")}
-    missing = {pk for consultation in consultations for pk in consultation.topic_ids if pk not in topics}
-    if missing:
-        topics.update((topic.pk, topic) for topic in Topic.objects.filter(pk__in=missing).select_related("parent"))
+    active = reference_by_pk("topics")
+    missing = {pk for consultation in consultations for pk in consultation.topic_ids if pk not in active}
+    retired = {t.pk: t for t in Topic.objects.filter(pk__in=missing).select_related("parent")} if missing else {}
     labels = dict(Action.choices)
     for consultation in consultations:
-        consultation.topic_list = [topics[pk] for pk in consultation.topic_ids]
+        consultation.topic_list = [active.get(pk) or retired[pk] for pk in consultation.topic_ids]
         consultation.action_labels = [labels.get(code, code) for code in consultation.actions]
     return consultations
 

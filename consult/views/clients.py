@@ -16,7 +16,7 @@ from consult.access import get_client_for_user
 from consult.countries import country_name
 from consult.forms.handoffs import ClientEditForm, ConsentForm, ConsentWithdrawForm
 from consult.models import Consent, Language
-from consult.reference_cache import reference_rows
+from consult.reference_cache import reference_by_pk
 from consult.selectors.clients import (
     SEARCH_LIMIT,
     client_cases,
@@ -87,9 +87,9 @@ def client_detail(request, pk: int):
     client.nationality_name = country_name(client.nationality)
     # The preferred language from the per-process reference rows (a retired
     # one is read as before): one query fewer on every client page (issue 13).
-    active = {language.pk: language for language in reference_rows("languages")}
-    if client.preferred_language_id in active:
-        client.preferred_language = active[client.preferred_language_id]
+    language = reference_by_pk("languages").get(client.preferred_language_id)
+    if language is not None:
+        client.preferred_language = language
     can_edit = user_can(request.user, Capability.LOG_CONSULTATIONS, desk=client.registered_desk)
     consents = list(
         Consent.objects.filter(client=client)

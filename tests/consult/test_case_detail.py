@@ -470,3 +470,19 @@ def test_case_page_queries_do_not_grow_with_the_timeline(client, hub_staff, krs_
         services.follow_up_create(case=krs_case, by=hub_staff, due_date=timezone.localdate(), note="確認")
     with django_assert_max_num_queries(25):
         assert c.get(detail(krs_case)).status_code == 200
+
+
+def test_case_page_names_a_retired_topic(client, hub_staff, krs_case):
+    """Topics come from the per-process reference rows; one retired since the
+    consultation was logged is read from the table and still named."""
+    from consult.models import Topic
+    from consult.reference_cache import clear_reference_cache
+
+    ConsultationFactory(case=krs_case, created_by=hub_staff, topics=["residency.extension", "tax.resident"])
+    retired = Topic.objects.get(code="tax.resident")
+    Topic.objects.filter(pk=retired.pk).update(active=False)
+    clear_reference_cache()  # as the signals do when a topic is saved
+    response = as_user(client, hub_staff).get(detail(krs_case))
+    topics = [t.code for c in response.context["consultations"] for t in c.topic_list]
+    assert "tax.resident" in topics and "residency.extension" in topics
+    assert retired.name in response.content.decode()
