@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from django.conf import global_settings
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests.factories import MembershipFactory, UserFactory
 
@@ -28,6 +30,23 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     with django_db_blocker.unblock():
         role.tear_down(keep=bool(request.config.getvalue("reuse_db")))
     _APP_ROLE["role"] = None
+
+
+# --- Password hashing: fast in tests, as Django's testing docs advise ----------
+# The production hasher (Django's PBKDF2, config/settings.py keeps Django's
+# list) costs 0.4-0.6 s a password on this machine: every UserFactory user and
+# every real sign-in through the form (MFA roles, as_user) paid it, minutes of
+# the suite's run.  MD5 first makes new hashes cheap; Django's own list after
+# it still checks a hash made the production way (tests/security/test_scan.py
+# encodes one for its production server).  tests/accounts/test_password_hashing.py
+# checks that the production settings keep the strong hashers.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 def pytest_runtest_setup(item):
@@ -124,13 +143,6 @@ def outsider(db):
 
 
 # --- Added for the foundation's domain tests --------------------------------
-
-
-@pytest.fixture
-def fast_password_hasher(settings):
-    """The production hasher costs ~0.3 s a password; tests that create many
-    users (seed_demo: 22) opt into a fast one.  Hashing itself is Django's."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

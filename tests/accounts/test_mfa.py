@@ -235,7 +235,7 @@ def test_downloading_a_personal_export_asks_for_re_authentication(client, coordi
     assert client.get(f"/reports/exports/{personal.pk}/download/").status_code == 200
 
 
-def test_demo_users_whose_role_requires_mfa_get_the_published_secret(fast_password_hasher, settings):
+def test_demo_users_whose_role_requires_mfa_get_the_published_secret(settings):
     import io
 
     from django.core.management import call_command

@@ -200,11 +200,9 @@ def new_page(browser, live_server) -> Iterator[Callable]:
 
 
 @pytest.fixture
-def demo_staff(transactional_db, settings) -> str:
+def demo_staff(transactional_db) -> str:
     """The synthetic demo staff of `seed_demo` (staff-332020, clerk-<code>, …);
     returns their password."""
-    # A fast hasher: seed_demo hashes two dozen passwords per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
     return DEMO_PASSWORD
 

@@ -16,7 +16,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.slow,
     pytest.mark.table_owner,
-    pytest.mark.usefixtures("fast_password_hasher"),
 ]
 
 

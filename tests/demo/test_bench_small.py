@@ -26,7 +26,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.slow,
     pytest.mark.table_owner,
-    pytest.mark.usefixtures("fast_password_hasher"),
 ]
 
 METRIC = re.compile(

@@ -9,7 +9,7 @@ from consult.models import Consent, ConsentBasis, HandOff, HandOffKind, HandOffS
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_adds_consents_and_handoffs_in_every_state(reference_data, fast_password_hasher):
+def test_seed_demo_adds_consents_and_handoffs_in_every_state(reference_data):
     call_command("seed_demo", "--cases", "300", verbosity=0)
     statuses = set(HandOff.objects.values_list("status", flat=True))
     assert statuses == set(HandOffStatus.values)

@@ -50,7 +50,7 @@ def test_bench_interpreters_runs_at_a_tiny_size(reference_data, kurashiki):
     assert "EXPLAIN ANALYZE" in text and "Execution Time" in text
 
 
-def test_seed_demo_with_interpreters(reference_data, fast_password_hasher):
+def test_seed_demo_with_interpreters(reference_data):
     out = io.StringIO()
     call_command("seed_demo", cases=20, interpreters=True, stdout=out)
     assert "Demo interpreters: 8 added" in out.getvalue()

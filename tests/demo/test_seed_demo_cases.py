@@ -15,8 +15,6 @@ from core.fiscal import fiscal_year
 from demo.cases import DEMO_TOKEN_RANGE, seed_demo_cases
 from municipalities.models import Consortium, Desk
 
-pytestmark = pytest.mark.usefixtures("fast_password_hasher")
-
 LATIN = re.compile(r"[A-Za-z]")
 KATAKANA = re.compile(r"[\u30a1-\u30fa]")
 KANJI = re.compile(r"[\u4e00-\u9fff]")

@@ -311,7 +311,7 @@ def _drive(client, user, form: Form, failures: list[str]) -> None:
 
 
 @pytest.fixture
-def demo(reference_data, fast_password_hasher, rate_limits_cleared):
+def demo(reference_data, rate_limits_cleared):
     from accounts.models import User
 
     call_command("seed_demo", cases=12, interpreters=True, password=PASSWORD, stdout=io.StringIO())

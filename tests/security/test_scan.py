@@ -65,7 +65,7 @@ def _serve(tmp_path: Path, env: dict, port: int) -> subprocess.Popen:
             time.sleep(0.3)
 
 
-def test_wapiti_finds_nothing_high_signed_in_as_staff(tmp_path, fast_password_hasher):
+def test_wapiti_finds_nothing_high_signed_in_as_staff(tmp_path):
     if not (ROOT / "static" / "vendor" / "htmx" / "htmx.min.js").exists():
         skip_or_fail("static/vendor is not built (make runs npm ci && npm run vendor)")
     _wapiti_installed()

@@ -1,6 +1,0 @@
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(fast_password_hasher):
-    """Every test here creates users; see tests/conftest.py."""
