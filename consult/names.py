@@ -71,14 +71,16 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
-def _romaji_variants(text: str) -> set[str]:
-    """Readings of kana (and kanji) in Hepburn: たろう → tarou and taro."""
+def _romaji_variants(text: str) -> list[str]:
+    """Readings of kana (and kanji) in Hepburn: たろう → tarou and taro, in
+    that order (a set's order changed from one process to the next, and with
+    it the stored search text and the intake's data-search attributes)."""
     if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return set()
+        return []
     romaji = "".join(item["hepburn"] for item in _kakasi().convert(text))
     romaji = normalise(romaji)
     simplified = re.sub(r"(?<=[ou])u|(?<=o)o", "", romaji)  # tarou/taroo → taro, yuuki → yuki
-    return {romaji, simplified} - {""}
+    return [variant for variant in dict.fromkeys((romaji, simplified)) if variant]
 
 
 def _kana_reading(text: str) -> str:
