@@ -10,7 +10,7 @@ The case list is built for big tables (DESIGN §10, issue 3 targets: p95
   so page 10,000 reads as few index entries as page 1.  No OFFSET.
 * A BOUNDED count: ``SELECT count(*) FROM (… LIMIT cap + 1)``; beyond the cap
   the page says "1,000+" instead of counting a million rows (a name search
-  stops at 200: "200+").  Counting costs in proportion to the cap, so the
+  stops at 200: "200+"; a full name, two parts or more, at 1,000).  Counting costs in proportion to the cap, so the
   cap is small; exact figures are the reports' job.  The language and
   topic filters read arrays the database keeps on the case
   (Case.language_ids, Case.topic_ids, migration 0016) instead of checking
@@ -54,10 +54,12 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 
+from .. import names
 from ..models import Case, Client, Consultation, FollowUp, Topic
 
 DEFAULT_COUNT_CAP = 1_000
 DEFAULT_SEARCH_COUNT_CAP = 200
+DEFAULT_FULL_NAME_COUNT_CAP = 1_000
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
 
@@ -131,14 +133,29 @@ def count_cap() -> int:
     return int(getattr(settings, "CASE_LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
 
 
-def search_count_cap() -> int:
+def search_count_cap(q: str = "") -> int:
     """How far a name search counts exactly (CASE_SEARCH_COUNT_CAP, 200):
     "200+ cases" already tells the person at the counter to add a given
     name or a filter, and counting a common name's cases to 1,000 cost a
     search ~7 ms of database time on average at 1,000,000 consultations
     (docs/decisions/0018, fifth pass).  Within the cap the page is sorted
-    from the counted matches; beyond it, see `_walked_page`."""
-    return int(getattr(settings, "CASE_SEARCH_COUNT_CAP", None) or DEFAULT_SEARCH_COUNT_CAP)
+    from the counted matches; beyond it, see `_walked_page`.
+
+    A full name — two name parts or more, as copied from a residence card —
+    counts further (CASE_SEARCH_FULL_NAME_COUNT_CAP, 1,000): one person's
+    name is shared by a few hundred cases at most, too thinly spread to be
+    found along the sort index (the walk of 10,000 cases failed, then every
+    match was sorted anyway: "Wang Xiaohong", 790 cases, ~80 ms at
+    1,000,000 consultations), while counting and sorting them all is one
+    statement of ~20 ms that also gives the exact count.  Common pairs
+    ("nguyen van", thousands of cases) pay for the longer count, ~10 ms
+    more; at 2,000 they paid ~25 ms (docs/decisions/0018, seventh pass).
+    A single part ("nguyen", "田中") is the crowd's case and keeps the
+    small cap."""
+    cap = int(getattr(settings, "CASE_SEARCH_COUNT_CAP", None) or DEFAULT_SEARCH_COUNT_CAP)
+    if len(names.query_tokens(q)) < 2:
+        return cap
+    return max(cap, int(getattr(settings, "CASE_SEARCH_FULL_NAME_COUNT_CAP", None) or DEFAULT_FULL_NAME_COUNT_CAP))
 
 
 # How many cases along the sort index a name search shared by more cases
@@ -356,7 +373,7 @@ def case_list(
     qs = _filtered(user, filters, today)
 
     name_search = bool(filters.q.strip()) and reference_query(filters.q) is None
-    cap = search_count_cap() if name_search else count_cap()
+    cap = search_count_cap(filters.q) if name_search else count_cap()
     keyset = decode_cursor(cursor, sort) if cursor else None
     if keyset is not None:
         direction = keyset[2]

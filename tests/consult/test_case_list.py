@@ -467,6 +467,31 @@ def test_a_name_search_counts_exactly_only_up_to_its_own_cap(client, hub_staff, 
     assert selectors.case_list(user=hub_staff, per_page=10).count == 13
 
 
+def test_a_full_name_counts_further_than_one_name_part(client, hub_staff, hub_desk, settings):
+    """Two name parts or more (a full name) count up to CASE_SEARCH_FULL_NAME_COUNT_CAP:
+    the exact number and the newest page from one statement, where one part
+    alone says "N+"; beyond the full-name cap, "N+" and the same pages."""
+    settings.CASE_SEARCH_COUNT_CAP = 3
+    settings.CASE_SEARCH_FULL_NAME_COUNT_CAP = 8
+    person = ClientFactory(registered_desk=hub_desk, name="全名 数", name_latin="Zenmei Kazoe")
+    namesake = ClientFactory(registered_desk=hub_desk, name="全名 別人", name_latin="Zenmei Betsunin")
+    now = timezone.now()
+    made = [make_case(hub_desk, hub_staff, client=person, when=now - timedelta(hours=i)) for i in range(6)]
+    make_case(hub_desk, hub_staff, client=namesake, when=now - timedelta(minutes=30))
+    one_part = selectors.case_list(user=hub_staff, filters=selectors.CaseFilters(q="zenmei"), per_page=10)
+    assert (one_part.count_label, one_part.count_capped) == ("3+", True)
+    for q in ("Zenmei Kazoe", "kazoe zenmei", "全名 数"):
+        page = selectors.case_list(user=hub_staff, filters=selectors.CaseFilters(q=q), per_page=10)
+        assert (page.count, page.count_capped, page.count_label) == (6, False, "6"), q
+        assert [c.reference for c in page.rows] == [c.reference for c in made], q
+    # More cases of that name than the full-name cap: "8+", and every case still reachable.
+    made += [make_case(hub_desk, hub_staff, client=person, when=now - timedelta(days=1, hours=i)) for i in range(6)]
+    page = selectors.case_list(user=hub_staff, filters=selectors.CaseFilters(q="Zenmei Kazoe"), per_page=10)
+    assert (page.count_label, page.count_capped) == ("8+", True)
+    seen, _last = _walk(client, hub_staff, {"q": "Zenmei Kazoe", "per_page": 10})
+    assert seen == [c.reference for c in made]
+
+
 @pytest.mark.parametrize("sort", ["activity", "opened_asc", "reference"])
 def test_a_filtered_list_pages_the_same_on_both_sides_of_the_count_cap(client, hub_staff, hub_desk, settings, sort):
     """Within the cap the page comes from the one statement that counts
