@@ -10,8 +10,9 @@ The case list is built for big tables (DESIGN §10, issue 3 targets: p95
   so page 10,000 reads as few index entries as page 1.  No OFFSET.
 * A BOUNDED count: ``SELECT count(*) FROM (… LIMIT cap + 1)``; beyond the cap
   the page says "1,000+" instead of counting a million rows (a name search
-  stops at 200: "200+"; a full name, two parts or more, at 1,000).  Counting costs in proportion to the cap, so the
-  cap is small; exact figures are the reports' job.  The language and
+  stops at 200: "200+"; a full name, two parts or more, at 1,000).
+  Counting costs in proportion to the cap, so the cap is small; exact
+  figures are the reports' job.  The language and
   topic filters read arrays the database keeps on the case
   (Case.language_ids, Case.topic_ids, migration 0016) instead of checking
   each counted case against its consultations.
